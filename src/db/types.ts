@@ -1,0 +1,155 @@
+/** Kysely table types; they mirror src/db/migrations exactly. */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** numeric columns come back as strings from both drivers. */
+type Numeric = ColumnType<string, number | string, number | string>;
+type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface StaffUsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  email: string;
+  status: 'active' | 'disabled';
+  created_at: Generated<Timestamp>;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  prefix: string;
+  secret_hash: Bytes;
+  name: string;
+  rights: string[];
+  created_at: Timestamp;
+  created_by: string;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface StatusDef {
+  key: string;
+  label: string;
+  initial?: boolean;
+  terminal?: boolean;
+}
+export interface TransitionDef {
+  from: string;
+  to: string;
+}
+
+export interface ProgrammesTable {
+  id: string;
+  name: string;
+  description: string;
+  allowed_entity_types: string[];
+  statuses: Json<StatusDef[]>;
+  transitions: Json<TransitionDef[]>;
+  ubo_threshold: Numeric;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubjectsTable {
+  id: string;
+  kind: 'person' | 'entity';
+  display_name: string;
+  name_key: string;
+  date_of_birth: string | null;
+  lei: string | null;
+  jurisdiction: string | null;
+  registration_number: string | null;
+  profile: Json<Record<string, unknown>>;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubjectIdentifiersTable {
+  id: string;
+  subject_id: string;
+  type: string;
+  country: string | null;
+  value_enc: Bytes;
+  value_bidx: Bytes;
+  issued_on: string | null;
+  expires_on: string | null;
+  position: number;
+}
+
+export interface RelationshipsTable {
+  id: string;
+  from_subject_id: string;
+  to_subject_id: string;
+  kind: 'director' | 'shareholder' | 'ubo' | 'signatory' | 'trustee' | 'beneficiary';
+  share_pct: Numeric | null;
+  voting_pct: Numeric | null;
+  title: string | null;
+  created_at: Timestamp;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  reference: string;
+  programme_id: string;
+  status: string;
+  assignee_id: string | null;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApplicationSubjectsTable {
+  application_id: string;
+  subject_id: string;
+  role: string;
+  created_at: Timestamp;
+}
+
+export interface ApplicationNotesTable {
+  id: string;
+  application_id: string;
+  body: string;
+  author: string;
+  created_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  seq: ColumnType<string, string | number | bigint, never>;
+  id: string;
+  occurred_at: Timestamp;
+  type: string;
+  actor: string;
+  request_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  prev_hash: Bytes;
+  hash: Bytes;
+}
+
+export interface AuditHeadTable {
+  singleton: boolean;
+  seq: ColumnType<string, string | number | bigint, string | number | bigint>;
+  hash: Bytes;
+}
+
+export interface DB {
+  staff_users: StaffUsersTable;
+  api_keys: ApiKeysTable;
+  programmes: ProgrammesTable;
+  subjects: SubjectsTable;
+  subject_identifiers: SubjectIdentifiersTable;
+  relationships: RelationshipsTable;
+  applications: ApplicationsTable;
+  application_subjects: ApplicationSubjectsTable;
+  application_notes: ApplicationNotesTable;
+  audit_events: AuditEventsTable;
+  audit_head: AuditHeadTable;
+}
+
+export type Row<T extends keyof DB> = Selectable<DB[T]>;
+export type NewRow<T extends keyof DB> = Insertable<DB[T]>;

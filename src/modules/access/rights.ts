@@ -1,0 +1,25 @@
+/**
+ * The closed catalogue of rights. Routes declare one of these (or 'authenticated' / 'public');
+ * API keys and, later, roles are sets of them. Each carries the description shown to administrators.
+ */
+export const RIGHTS = {
+  'programme:read': 'View programmes and their configuration',
+  'programme:manage': 'Create and change programmes, their status machine and UBO threshold',
+  'subject:read': 'View subjects (persons and legal entities), their identifiers and relationships',
+  'subject:write': 'Create and change subjects and their relationships',
+  'application:read': 'View applications, their subjects and notes',
+  'application:write': 'Create applications, attach subjects, assign, add notes',
+  'application:transition': 'Move an application along its programme status machine',
+  'audit:read': 'Search the audit trail and verify its integrity',
+  'api-key:manage': 'Create, list and revoke API keys',
+} as const;
+
+export type Right = keyof typeof RIGHTS;
+export const ALL_RIGHTS = Object.keys(RIGHTS) as Right[];
+
+export function isRight(value: string): value is Right {
+  return Object.hasOwn(RIGHTS, value);
+}
+
+/** What a route requires. */
+export type Access = Right | 'authenticated' | 'public';

@@ -1,0 +1,23 @@
+import { inTransaction } from '../../db/transaction.ts';
+import { notFound } from '../../platform/errors.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import { presentApiKey } from './api-key.presenter.ts';
+import type { ApiKeyView } from './api-key.schema.ts';
+
+/** Revokes a key; it stops working on the next request. Revoking twice is a no-op. */
+export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyView> {
+  return inTransaction(ctx.db, async (tx) => {
+    const row = await tx.selectFrom('api_keys').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row) throw notFound('API key');
+    if (row.revoked_at) return presentApiKey(row);
+    const updated = await tx
+      .updateTable('api_keys')
+      .set({ revoked_at: ctx.now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendAudit(tx, ctx, { type: 'api_key.revoked', target: { type: 'api_key', id }, payload: { name: row.name } });
+    return presentApiKey(updated);
+  });
+}

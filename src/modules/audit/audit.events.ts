@@ -1,0 +1,34 @@
+/**
+ * Every audit event Dossier writes, as one discriminated union. Adding an event means adding a
+ * member here; the compiler then checks every writer.
+ */
+
+/** What an event is about, for search and per-object history. */
+export interface AuditTarget {
+  type: 'api_key' | 'programme' | 'subject' | 'relationship' | 'application' | 'audit' | 'system';
+  id: string;
+}
+
+type Ev<T extends string, P> = { type: T; target?: AuditTarget; payload: P };
+
+export type AuditEvent =
+  | Ev<'system.initialised', { dataDir: string | null }>
+  | Ev<'api_key.created', { name: string; rights: string[]; expiresAt: string | null }>
+  | Ev<'api_key.revoked', { name: string }>
+  | Ev<'api_key.rejected', { prefix: string; reason: 'revoked' | 'expired' | 'bad_secret' }>
+  | Ev<'access.denied', { method: string; route: string; right: string }>
+  | Ev<'programme.created', { name: string; allowedEntityTypes: string[]; uboThreshold: number }>
+  | Ev<'programme.updated', { changes: Record<string, unknown>; version: number }>
+  | Ev<'subject.created', { kind: string; displayName: string; ignoredDuplicates: string[] }>
+  | Ev<'subject.updated', { fields: string[]; version: number }>
+  | Ev<'relationship.created', { from: string; to: string; kind: string; sharePct: number | null; votingPct: number | null }>
+  | Ev<'relationship.deleted', { from: string; to: string; kind: string; sharePct: number | null; votingPct: number | null }>
+  | Ev<'application.created', { programmeId: string; reference: string; status: string; subjects: { subjectId: string; role: string }[] }>
+  | Ev<'application.status_changed', { from: string; to: string; reason: string | null }>
+  | Ev<'application.subject_added', { subjectId: string; role: string }>
+  | Ev<'application.subject_removed', { subjectId: string; role: string }>
+  | Ev<'application.assigned', { from: string | null; to: string | null }>
+  | Ev<'application.note_added', { noteId: string; length: number }>
+  | Ev<'audit.verified', { ok: boolean; checked: number; firstBadSeq: string | null }>;
+
+export type AuditEventType = AuditEvent['type'];

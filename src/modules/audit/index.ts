@@ -1,0 +1,5 @@
+export type { AuditEvent, AuditEventType, AuditTarget } from './audit.events.ts';
+export { appendAudit, recordAudit, hashRow } from './audit.repository.ts';
+export { verifyAuditChain, type AuditVerification } from './verify-audit-chain.ts';
+export { listAuditEvents } from './list-audit-events.ts';
+export * from './audit.schema.ts';

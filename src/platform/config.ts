@@ -1,0 +1,295 @@
+/**
+ * Configuration, parsed once at start from defaults, an optional JSON file (DOSSIER_CONFIG) and
+ * DOSSIER_* environment variables (highest precedence), validated against one schema and frozen.
+ * This is the only module that reads process.env.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { Type, type Static } from 'typebox';
+import { createAjv, describeAjvErrors } from './validation.ts';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+const ConfigSchema = Type.Object(
+  {
+    profile: Type.Union([Type.Literal('development'), Type.Literal('production')]),
+    dataDir: Type.String({ minLength: 1 }),
+    databaseUrl: Type.Optional(Type.String({ minLength: 1 })),
+    databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+    databaseCaFile: Type.Optional(Type.String()),
+    logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+    keyringFile: Type.String(),
+    keyring: Type.Optional(Type.String({ minLength: 1 })),
+    trustProxy: Type.Union([Type.Boolean(), Type.Array(Type.String({ minLength: 1 }))]),
+    sms: Type.Object({ transport: Type.Union([Type.Literal('console'), Type.Literal('http')]) }, { additionalProperties: false }),
+    internal: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Port,
+        tls: Type.Boolean(),
+        certFile: Type.String(),
+        keyFile: Type.String(),
+        link: Type.Object(
+          {
+            host: Type.String({ minLength: 1 }),
+            port: Port,
+            caFile: Type.String(),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    portal: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Port,
+        tls: Type.Boolean(),
+        certFile: Type.String(),
+        keyFile: Type.String(),
+        link: Type.Object(
+          {
+            url: Type.String({ minLength: 1 }),
+            certFile: Type.String(),
+            keyFile: Type.String(),
+            caFile: Type.String(),
+            timeoutMs: Type.Integer({ minimum: 100, maximum: 120000 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    shutdownGraceMs: Type.Integer({ minimum: 0, maximum: 600000 }),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Readonly<Static<typeof ConfigSchema>>;
+
+/** Raised when configuration is invalid or unsafe; the message names every offending setting. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Kind = 'string' | 'int' | 'bool' | 'proxies';
+
+/** Every environment variable Dossier reads, the setting it fills and how it is parsed. */
+export const ENV_VARS: readonly { env: string; path: string; kind: Kind; help: string }[] = [
+  { env: 'DOSSIER_PROFILE', path: 'profile', kind: 'string', help: 'development | production' },
+  { env: 'DOSSIER_DATA_DIR', path: 'dataDir', kind: 'string', help: 'directory for the embedded database, key ring and certificates' },
+  { env: 'DOSSIER_DATABASE_URL', path: 'databaseUrl', kind: 'string', help: 'PostgreSQL URL; unset = embedded PGlite under dataDir' },
+  { env: 'DOSSIER_DATABASE_POOL_SIZE', path: 'databasePoolSize', kind: 'int', help: 'PostgreSQL connection pool size' },
+  { env: 'DOSSIER_DATABASE_CA_FILE', path: 'databaseCaFile', kind: 'string', help: 'CA bundle to verify the PostgreSQL server certificate' },
+  { env: 'DOSSIER_LOG_LEVEL', path: 'logLevel', kind: 'string', help: 'pino log level' },
+  { env: 'DOSSIER_KEYRING_FILE', path: 'keyringFile', kind: 'string', help: 'key ring file (created by dossier init)' },
+  { env: 'DOSSIER_KEYRING', path: 'keyring', kind: 'string', help: 'key ring as base64 JSON, instead of the file' },
+  { env: 'DOSSIER_TRUST_PROXY', path: 'trustProxy', kind: 'proxies', help: 'comma-separated proxy addresses whose X-Forwarded-For is trusted' },
+  { env: 'DOSSIER_SMS_TRANSPORT', path: 'sms.transport', kind: 'string', help: 'console (development) | http' },
+  { env: 'DOSSIER_INTERNAL_HOST', path: 'internal.host', kind: 'string', help: 'internal server bind address' },
+  { env: 'DOSSIER_INTERNAL_PORT', path: 'internal.port', kind: 'int', help: 'internal server port' },
+  { env: 'DOSSIER_INTERNAL_TLS', path: 'internal.tls', kind: 'bool', help: 'serve the internal API over TLS' },
+  { env: 'DOSSIER_INTERNAL_CERT_FILE', path: 'internal.certFile', kind: 'string', help: 'internal server certificate (PEM)' },
+  { env: 'DOSSIER_INTERNAL_KEY_FILE', path: 'internal.keyFile', kind: 'string', help: 'internal server private key (PEM)' },
+  { env: 'DOSSIER_LINK_HOST', path: 'internal.link.host', kind: 'string', help: 'mTLS link listener bind address' },
+  { env: 'DOSSIER_LINK_PORT', path: 'internal.link.port', kind: 'int', help: 'mTLS link listener port' },
+  { env: 'DOSSIER_LINK_CA_FILE', path: 'internal.link.caFile', kind: 'string', help: 'private CA that signs portal client certificates' },
+  { env: 'DOSSIER_PORTAL_HOST', path: 'portal.host', kind: 'string', help: 'portal bind address' },
+  { env: 'DOSSIER_PORTAL_PORT', path: 'portal.port', kind: 'int', help: 'portal port' },
+  { env: 'DOSSIER_PORTAL_TLS', path: 'portal.tls', kind: 'bool', help: 'serve the portal over TLS' },
+  { env: 'DOSSIER_PORTAL_CERT_FILE', path: 'portal.certFile', kind: 'string', help: 'portal server certificate (PEM)' },
+  { env: 'DOSSIER_PORTAL_KEY_FILE', path: 'portal.keyFile', kind: 'string', help: 'portal server private key (PEM)' },
+  { env: 'DOSSIER_PORTAL_LINK_URL', path: 'portal.link.url', kind: 'string', help: 'https URL of the internal server link listener' },
+  { env: 'DOSSIER_PORTAL_LINK_CERT_FILE', path: 'portal.link.certFile', kind: 'string', help: 'portal link client certificate (PEM)' },
+  { env: 'DOSSIER_PORTAL_LINK_KEY_FILE', path: 'portal.link.keyFile', kind: 'string', help: 'portal link client key (PEM)' },
+  { env: 'DOSSIER_PORTAL_LINK_CA_FILE', path: 'portal.link.caFile', kind: 'string', help: 'private CA that signs the internal server certificate' },
+  { env: 'DOSSIER_SHUTDOWN_GRACE_MS', path: 'shutdownGraceMs', kind: 'int', help: 'time allowed for in-flight requests at shutdown' },
+];
+
+const ALLOWED_EXTRA_ENV = new Set(['DOSSIER_CONFIG']);
+
+function defaults(): Record<string, unknown> {
+  return {
+    profile: 'development',
+    dataDir: './data',
+    databasePoolSize: 20,
+    logLevel: 'info',
+    keyringFile: 'keyring.json',
+    trustProxy: false,
+    sms: { transport: 'console' },
+    internal: {
+      host: '127.0.0.1',
+      port: 8443,
+      tls: true,
+      certFile: 'pki/internal.crt',
+      keyFile: 'pki/internal.key',
+      link: { host: '127.0.0.1', port: 8444, caFile: 'pki/ca.crt' },
+    },
+    portal: {
+      host: '127.0.0.1',
+      port: 9443,
+      tls: true,
+      certFile: 'pki/portal.crt',
+      keyFile: 'pki/portal.key',
+      link: {
+        url: 'https://localhost:8444',
+        certFile: 'pki/portal-link.crt',
+        keyFile: 'pki/portal-link.key',
+        caFile: 'pki/ca.crt',
+        timeoutMs: 5000,
+      },
+    },
+    shutdownGraceMs: 10000,
+  };
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts.at(-1)!] = value;
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+        ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+function parseEnvValue(name: string, kind: Kind, raw: string, problems: string[]): unknown {
+  switch (kind) {
+    case 'string':
+      return raw;
+    case 'int': {
+      if (!/^\d+$/.test(raw)) problems.push(`${name}: expected a whole number, got "${raw}"`);
+      return Number(raw);
+    }
+    case 'bool': {
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0') return false;
+      problems.push(`${name}: expected true or false, got "${raw}"`);
+      return raw;
+    }
+    case 'proxies': {
+      if (raw === 'true') return true;
+      if (raw === 'false' || raw === '') return false;
+      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    }
+  }
+}
+
+const FILE_SETTINGS = [
+  'keyringFile',
+  'internal.certFile',
+  'internal.keyFile',
+  'internal.link.caFile',
+  'portal.certFile',
+  'portal.keyFile',
+  'portal.link.certFile',
+  'portal.link.keyFile',
+  'portal.link.caFile',
+] as const;
+
+function getPath(obj: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((n, p) => (n as Record<string, unknown> | undefined)?.[p], obj);
+}
+
+/**
+ * Parses configuration. Pure apart from reading the optional config file and checking, in the
+ * production profile, that the key ring exists. Throws ConfigError naming each bad setting.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  let merged = defaults();
+
+  const known = new Set(ENV_VARS.map((v) => v.env));
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('DOSSIER_') && !name.startsWith('DOSSIER_TEST_') && !known.has(name) && !ALLOWED_EXTRA_ENV.has(name)) {
+      problems.push(`${name}: unknown setting (see docs/CONFIGURATION in the README)`);
+    }
+  }
+
+  const file = env['DOSSIER_CONFIG'];
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+      merged = deepMerge(merged, parsed as Record<string, unknown>);
+    } catch (err) {
+      problems.push(`DOSSIER_CONFIG: cannot read ${file}: ${(err as Error).message}`);
+    }
+  }
+
+  for (const spec of ENV_VARS) {
+    const raw = env[spec.env];
+    if (raw === undefined) continue;
+    setPath(merged, spec.path, parseEnvValue(spec.env, spec.kind, raw, problems));
+  }
+
+  const ajv = createAjv();
+  const validate = ajv.compile(ConfigSchema);
+  if (!validate(merged)) {
+    for (const e of describeAjvErrors(validate.errors)) {
+      const setting = e.path.replace(/^\//, '').replaceAll('/', '.');
+      const envName = ENV_VARS.find((v) => v.path === setting)?.env;
+      problems.push(`${envName ? `${envName} (${setting})` : setting || 'config'}: ${e.message}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const cfg = merged as Static<typeof ConfigSchema>;
+  cfg.dataDir = resolve(cwd, cfg.dataDir);
+  for (const p of FILE_SETTINGS) {
+    const v = getPath(cfg, p) as string;
+    if (!isAbsolute(v)) setPath(cfg, p, resolve(cfg.dataDir, v));
+  }
+
+  problems.push(...productionProblems(cfg));
+  if (problems.length) throw new ConfigError(problems);
+  return deepFreeze(cfg);
+}
+
+function label(path: string): string {
+  const envName = ENV_VARS.find((v) => v.path === path)?.env;
+  return envName ? `${envName} (${path})` : path;
+}
+
+/** The settings the production profile refuses, each named. */
+export function productionProblems(cfg: Static<typeof ConfigSchema>): string[] {
+  if (cfg.profile !== 'production') return [];
+  const out: string[] = [];
+  if (!cfg.internal.tls) out.push(`${label('internal.tls')}: plain HTTP is not allowed in production`);
+  if (!cfg.portal.tls) out.push(`${label('portal.tls')}: plain HTTP is not allowed in production`);
+  if (!cfg.portal.link.url.startsWith('https://')) out.push(`${label('portal.link.url')}: the link must use https`);
+  if (cfg.sms.transport === 'console') out.push(`${label('sms.transport')}: the development SMS transport "console" is not allowed in production`);
+  if (cfg.trustProxy === true) {
+    out.push(`${label('trustProxy')}: "true" trusts X-Forwarded-For from anyone; list the proxy addresses instead`);
+  }
+  if (!cfg.keyring && !existsSync(cfg.keyringFile)) {
+    out.push(`${label('keyringFile')}: key ring missing (${cfg.keyringFile}); run "dossier init" or set DOSSIER_KEYRING`);
+  }
+  if (!cfg.databaseUrl) out.push(`${label('databaseUrl')}: production runs on PostgreSQL; the embedded database is for evaluation`);
+  return out;
+}
+
+function deepFreeze<T>(obj: T): T {
+  if (obj && typeof obj === 'object') {
+    for (const v of Object.values(obj)) deepFreeze(v);
+    Object.freeze(obj);
+  }
+  return obj;
+}

@@ -1,0 +1,19 @@
+/** pino, JSON to stdout, with secrets redacted wherever they might appear. */
+import pino, { type Logger } from 'pino';
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.secret',
+  '*.code',
+  'token',
+  'password',
+];
+
+export function createLogger(level: string, name: string): Logger {
+  return pino({ level, name, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+}

@@ -7,7 +7,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -22,8 +24,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['fastify', 'fastify/*', '@fastify/*', 'react', 'react-dom'], message: 'src/modules must not depend on HTTP or UI frameworks.' },
-            { group: ['**/servers/**', '**/web/**'], message: 'src/modules must not import servers or web code.' },
+            {
+              group: ['fastify', 'fastify/*', '@fastify/*', 'react', 'react-dom'],
+              message: 'src/modules must not depend on HTTP or UI frameworks.',
+            },
+            {
+              group: ['**/servers/**', '**/web/**'],
+              message: 'src/modules must not import servers or web code.',
+            },
           ],
         },
       ],
@@ -38,7 +46,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/servers/internal/**'], message: 'The portal must not import the internal server.' },
-            { group: ['**/db/**', '**/modules/**', 'pg', 'kysely', '@electric-sql/*'], message: 'The portal holds no database access and no domain code.' },
+            {
+              group: ['**/db/**', '**/modules/**', 'pg', 'kysely', '@electric-sql/*'],
+              message: 'The portal holds no database access and no domain code.',
+            },
           ],
         },
       ],
@@ -49,7 +60,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/platform/config.ts', 'src/cli/**'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/platform/config.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through src/platform/config.ts.' },
+      ],
     },
   },
 );

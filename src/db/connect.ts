@@ -16,7 +16,10 @@ export interface Database {
   readonly db: Kysely<DB>;
   readonly kind: DbKind;
   /** Runs a multi-statement SQL script in one transaction, then `after` in the same transaction. */
-  runScript(script: string, after: (q: (sql: string, params: unknown[]) => Promise<unknown>) => Promise<void>): Promise<void>;
+  runScript(
+    script: string,
+    after: (q: (sql: string, params: unknown[]) => Promise<unknown>) => Promise<void>,
+  ): Promise<void>;
   /** Runs `fn` while holding a cluster-wide advisory lock (PostgreSQL) or the process lock (PGlite). */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -104,7 +107,10 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ dataDir, parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => v } });
+    pglite = await PGlite.create({
+      dataDir,
+      parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => v },
+    });
   } catch (err) {
     release();
     throw err;
@@ -151,8 +157,10 @@ function acquireLockFile(path: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(path, 'utf8').trim());
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`the embedded database is in use by process ${pid} (lock file ${path})`);
+      if (pid && isAlive(pid)) {
+        throw new Error(`the embedded database is in use by process ${pid} (lock file ${path})`, {
+          cause: err,
+        });
       }
       rmSync(path, { force: true });
     }

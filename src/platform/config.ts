@@ -17,11 +17,16 @@ const ConfigSchema = Type.Object(
     databaseUrl: Type.Optional(Type.String({ minLength: 1 })),
     databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
     databaseCaFile: Type.Optional(Type.String()),
-    logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    ),
     keyringFile: Type.String(),
     keyring: Type.Optional(Type.String({ minLength: 1 })),
     trustProxy: Type.Union([Type.Boolean(), Type.Array(Type.String({ minLength: 1 }))]),
-    sms: Type.Object({ transport: Type.Union([Type.Literal('console'), Type.Literal('http')]) }, { additionalProperties: false }),
+    sms: Type.Object(
+      { transport: Type.Union([Type.Literal('console'), Type.Literal('http')]) },
+      { additionalProperties: false },
+    ),
     internal: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -82,33 +87,138 @@ type Kind = 'string' | 'int' | 'bool' | 'proxies';
 /** Every environment variable Dossier reads, the setting it fills and how it is parsed. */
 export const ENV_VARS: readonly { env: string; path: string; kind: Kind; help: string }[] = [
   { env: 'DOSSIER_PROFILE', path: 'profile', kind: 'string', help: 'development | production' },
-  { env: 'DOSSIER_DATA_DIR', path: 'dataDir', kind: 'string', help: 'directory for the embedded database, key ring and certificates' },
-  { env: 'DOSSIER_DATABASE_URL', path: 'databaseUrl', kind: 'string', help: 'PostgreSQL URL; unset = embedded PGlite under dataDir' },
-  { env: 'DOSSIER_DATABASE_POOL_SIZE', path: 'databasePoolSize', kind: 'int', help: 'PostgreSQL connection pool size' },
-  { env: 'DOSSIER_DATABASE_CA_FILE', path: 'databaseCaFile', kind: 'string', help: 'CA bundle to verify the PostgreSQL server certificate' },
+  {
+    env: 'DOSSIER_DATA_DIR',
+    path: 'dataDir',
+    kind: 'string',
+    help: 'directory for the embedded database, key ring and certificates',
+  },
+  {
+    env: 'DOSSIER_DATABASE_URL',
+    path: 'databaseUrl',
+    kind: 'string',
+    help: 'PostgreSQL URL; unset = embedded PGlite under dataDir',
+  },
+  {
+    env: 'DOSSIER_DATABASE_POOL_SIZE',
+    path: 'databasePoolSize',
+    kind: 'int',
+    help: 'PostgreSQL connection pool size',
+  },
+  {
+    env: 'DOSSIER_DATABASE_CA_FILE',
+    path: 'databaseCaFile',
+    kind: 'string',
+    help: 'CA bundle to verify the PostgreSQL server certificate',
+  },
   { env: 'DOSSIER_LOG_LEVEL', path: 'logLevel', kind: 'string', help: 'pino log level' },
-  { env: 'DOSSIER_KEYRING_FILE', path: 'keyringFile', kind: 'string', help: 'key ring file (created by dossier init)' },
-  { env: 'DOSSIER_KEYRING', path: 'keyring', kind: 'string', help: 'key ring as base64 JSON, instead of the file' },
-  { env: 'DOSSIER_TRUST_PROXY', path: 'trustProxy', kind: 'proxies', help: 'comma-separated proxy addresses whose X-Forwarded-For is trusted' },
-  { env: 'DOSSIER_SMS_TRANSPORT', path: 'sms.transport', kind: 'string', help: 'console (development) | http' },
-  { env: 'DOSSIER_INTERNAL_HOST', path: 'internal.host', kind: 'string', help: 'internal server bind address' },
+  {
+    env: 'DOSSIER_KEYRING_FILE',
+    path: 'keyringFile',
+    kind: 'string',
+    help: 'key ring file (created by dossier init)',
+  },
+  {
+    env: 'DOSSIER_KEYRING',
+    path: 'keyring',
+    kind: 'string',
+    help: 'key ring as base64 JSON, instead of the file',
+  },
+  {
+    env: 'DOSSIER_TRUST_PROXY',
+    path: 'trustProxy',
+    kind: 'proxies',
+    help: 'comma-separated proxy addresses whose X-Forwarded-For is trusted',
+  },
+  {
+    env: 'DOSSIER_SMS_TRANSPORT',
+    path: 'sms.transport',
+    kind: 'string',
+    help: 'console (development) | http',
+  },
+  {
+    env: 'DOSSIER_INTERNAL_HOST',
+    path: 'internal.host',
+    kind: 'string',
+    help: 'internal server bind address',
+  },
   { env: 'DOSSIER_INTERNAL_PORT', path: 'internal.port', kind: 'int', help: 'internal server port' },
-  { env: 'DOSSIER_INTERNAL_TLS', path: 'internal.tls', kind: 'bool', help: 'serve the internal API over TLS' },
-  { env: 'DOSSIER_INTERNAL_CERT_FILE', path: 'internal.certFile', kind: 'string', help: 'internal server certificate (PEM)' },
-  { env: 'DOSSIER_INTERNAL_KEY_FILE', path: 'internal.keyFile', kind: 'string', help: 'internal server private key (PEM)' },
-  { env: 'DOSSIER_LINK_HOST', path: 'internal.link.host', kind: 'string', help: 'mTLS link listener bind address' },
+  {
+    env: 'DOSSIER_INTERNAL_TLS',
+    path: 'internal.tls',
+    kind: 'bool',
+    help: 'serve the internal API over TLS',
+  },
+  {
+    env: 'DOSSIER_INTERNAL_CERT_FILE',
+    path: 'internal.certFile',
+    kind: 'string',
+    help: 'internal server certificate (PEM)',
+  },
+  {
+    env: 'DOSSIER_INTERNAL_KEY_FILE',
+    path: 'internal.keyFile',
+    kind: 'string',
+    help: 'internal server private key (PEM)',
+  },
+  {
+    env: 'DOSSIER_LINK_HOST',
+    path: 'internal.link.host',
+    kind: 'string',
+    help: 'mTLS link listener bind address',
+  },
   { env: 'DOSSIER_LINK_PORT', path: 'internal.link.port', kind: 'int', help: 'mTLS link listener port' },
-  { env: 'DOSSIER_LINK_CA_FILE', path: 'internal.link.caFile', kind: 'string', help: 'private CA that signs portal client certificates' },
+  {
+    env: 'DOSSIER_LINK_CA_FILE',
+    path: 'internal.link.caFile',
+    kind: 'string',
+    help: 'private CA that signs portal client certificates',
+  },
   { env: 'DOSSIER_PORTAL_HOST', path: 'portal.host', kind: 'string', help: 'portal bind address' },
   { env: 'DOSSIER_PORTAL_PORT', path: 'portal.port', kind: 'int', help: 'portal port' },
   { env: 'DOSSIER_PORTAL_TLS', path: 'portal.tls', kind: 'bool', help: 'serve the portal over TLS' },
-  { env: 'DOSSIER_PORTAL_CERT_FILE', path: 'portal.certFile', kind: 'string', help: 'portal server certificate (PEM)' },
-  { env: 'DOSSIER_PORTAL_KEY_FILE', path: 'portal.keyFile', kind: 'string', help: 'portal server private key (PEM)' },
-  { env: 'DOSSIER_PORTAL_LINK_URL', path: 'portal.link.url', kind: 'string', help: 'https URL of the internal server link listener' },
-  { env: 'DOSSIER_PORTAL_LINK_CERT_FILE', path: 'portal.link.certFile', kind: 'string', help: 'portal link client certificate (PEM)' },
-  { env: 'DOSSIER_PORTAL_LINK_KEY_FILE', path: 'portal.link.keyFile', kind: 'string', help: 'portal link client key (PEM)' },
-  { env: 'DOSSIER_PORTAL_LINK_CA_FILE', path: 'portal.link.caFile', kind: 'string', help: 'private CA that signs the internal server certificate' },
-  { env: 'DOSSIER_SHUTDOWN_GRACE_MS', path: 'shutdownGraceMs', kind: 'int', help: 'time allowed for in-flight requests at shutdown' },
+  {
+    env: 'DOSSIER_PORTAL_CERT_FILE',
+    path: 'portal.certFile',
+    kind: 'string',
+    help: 'portal server certificate (PEM)',
+  },
+  {
+    env: 'DOSSIER_PORTAL_KEY_FILE',
+    path: 'portal.keyFile',
+    kind: 'string',
+    help: 'portal server private key (PEM)',
+  },
+  {
+    env: 'DOSSIER_PORTAL_LINK_URL',
+    path: 'portal.link.url',
+    kind: 'string',
+    help: 'https URL of the internal server link listener',
+  },
+  {
+    env: 'DOSSIER_PORTAL_LINK_CERT_FILE',
+    path: 'portal.link.certFile',
+    kind: 'string',
+    help: 'portal link client certificate (PEM)',
+  },
+  {
+    env: 'DOSSIER_PORTAL_LINK_KEY_FILE',
+    path: 'portal.link.keyFile',
+    kind: 'string',
+    help: 'portal link client key (PEM)',
+  },
+  {
+    env: 'DOSSIER_PORTAL_LINK_CA_FILE',
+    path: 'portal.link.caFile',
+    kind: 'string',
+    help: 'private CA that signs the internal server certificate',
+  },
+  {
+    env: 'DOSSIER_SHUTDOWN_GRACE_MS',
+    path: 'shutdownGraceMs',
+    kind: 'int',
+    help: 'time allowed for in-flight requests at shutdown',
+  },
 ];
 
 const ALLOWED_EXTRA_ENV = new Set(['DOSSIER_CONFIG']);
@@ -187,7 +297,10 @@ function parseEnvValue(name: string, kind: Kind, raw: string, problems: string[]
     case 'proxies': {
       if (raw === 'true') return true;
       if (raw === 'false' || raw === '') return false;
-      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     }
   }
 }
@@ -212,13 +325,22 @@ function getPath(obj: Record<string, unknown>, path: string): unknown {
  * Parses configuration. Pure apart from reading the optional config file and checking, in the
  * production profile, that the key ring exists. Throws ConfigError naming each bad setting.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  role: ServerRole = 'internal',
+): Config {
   const problems: string[] = [];
   let merged = defaults();
 
   const known = new Set(ENV_VARS.map((v) => v.env));
   for (const name of Object.keys(env)) {
-    if (name.startsWith('DOSSIER_') && !name.startsWith('DOSSIER_TEST_') && !known.has(name) && !ALLOWED_EXTRA_ENV.has(name)) {
+    if (
+      name.startsWith('DOSSIER_') &&
+      !name.startsWith('DOSSIER_TEST_') &&
+      !known.has(name) &&
+      !ALLOWED_EXTRA_ENV.has(name)
+    ) {
       problems.push(`${name}: unknown setting (see docs/CONFIGURATION in the README)`);
     }
   }
@@ -227,7 +349,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (file) {
     try {
       const parsed: unknown = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('not a JSON object');
       merged = deepMerge(merged, parsed as Record<string, unknown>);
     } catch (err) {
       problems.push(`DOSSIER_CONFIG: cannot read ${file}: ${(err as Error).message}`);
@@ -258,7 +381,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!isAbsolute(v)) setPath(cfg, p, resolve(cfg.dataDir, v));
   }
 
-  problems.push(...productionProblems(cfg));
+  problems.push(...productionProblems(cfg, role));
   if (problems.length) throw new ConfigError(problems);
   return deepFreeze(cfg);
 }
@@ -268,21 +391,45 @@ function label(path: string): string {
   return envName ? `${envName} (${path})` : path;
 }
 
+/**
+ * Which process the configuration is for. The DMZ portal holds no key ring and no database, so
+ * those settings are only required of the internal server (and of the CLI, which acts like it).
+ */
+export type ServerRole = 'internal' | 'portal' | 'all';
+
 /** The settings the production profile refuses, each named. */
-export function productionProblems(cfg: Static<typeof ConfigSchema>): string[] {
+export function productionProblems(
+  cfg: Static<typeof ConfigSchema>,
+  role: ServerRole = 'internal',
+): string[] {
   if (cfg.profile !== 'production') return [];
   const out: string[] = [];
-  if (!cfg.internal.tls) out.push(`${label('internal.tls')}: plain HTTP is not allowed in production`);
-  if (!cfg.portal.tls) out.push(`${label('portal.tls')}: plain HTTP is not allowed in production`);
-  if (!cfg.portal.link.url.startsWith('https://')) out.push(`${label('portal.link.url')}: the link must use https`);
-  if (cfg.sms.transport === 'console') out.push(`${label('sms.transport')}: the development SMS transport "console" is not allowed in production`);
+  const internal = role !== 'portal';
+  const portal = role !== 'internal';
+  if (internal && !cfg.internal.tls)
+    out.push(`${label('internal.tls')}: plain HTTP is not allowed in production`);
+  if (portal && !cfg.portal.tls) out.push(`${label('portal.tls')}: plain HTTP is not allowed in production`);
+  if (portal && !cfg.portal.link.url.startsWith('https://'))
+    out.push(`${label('portal.link.url')}: the link must use https`);
   if (cfg.trustProxy === true) {
-    out.push(`${label('trustProxy')}: "true" trusts X-Forwarded-For from anyone; list the proxy addresses instead`);
+    out.push(
+      `${label('trustProxy')}: "true" trusts X-Forwarded-For from anyone; list the proxy addresses instead`,
+    );
   }
+  if (!internal) return out;
+  if (cfg.sms.transport === 'console')
+    out.push(
+      `${label('sms.transport')}: the development SMS transport "console" is not allowed in production`,
+    );
   if (!cfg.keyring && !existsSync(cfg.keyringFile)) {
-    out.push(`${label('keyringFile')}: key ring missing (${cfg.keyringFile}); run "dossier init" or set DOSSIER_KEYRING`);
+    out.push(
+      `${label('keyringFile')}: key ring missing (${cfg.keyringFile}); run "dossier init" or set DOSSIER_KEYRING`,
+    );
   }
-  if (!cfg.databaseUrl) out.push(`${label('databaseUrl')}: production runs on PostgreSQL; the embedded database is for evaluation`);
+  if (!cfg.databaseUrl)
+    out.push(
+      `${label('databaseUrl')}: production runs on PostgreSQL; the embedded database is for evaluation`,
+    );
   return out;
 }
 

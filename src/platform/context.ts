@@ -16,6 +16,18 @@ export interface Ctx {
   readonly now: () => Date;
 }
 
-export function createCtx(parts: { db: Kysely<DB>; actor: Actor; keyring: Keyring; requestId?: string | null; now?: () => Date }): Ctx {
-  return { db: parts.db, actor: parts.actor, keyring: parts.keyring, requestId: parts.requestId ?? null, now: parts.now ?? (() => new Date()) };
+export function createCtx(parts: {
+  db: Kysely<DB>;
+  actor: Actor;
+  keyring: Keyring;
+  requestId?: string | null;
+  now?: () => Date;
+}): Ctx {
+  return {
+    db: parts.db,
+    actor: parts.actor,
+    keyring: parts.keyring,
+    requestId: parts.requestId ?? null,
+    now: parts.now ?? (() => new Date()),
+  };
 }

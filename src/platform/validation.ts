@@ -22,14 +22,31 @@ export function createAjv(options: { coerce?: boolean } = {}): Ajv {
   return ajv;
 }
 
-/** Renders Ajv errors as short, stable, client-safe messages. */
-export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root = ''): { path: string; message: string }[] {
-  return (errors ?? []).map((e) => {
-    const path = `${root}${e.instancePath}`;
+/** Renders Ajv errors as short, stable, client-safe messages, one per path. */
+export function describeAjvErrors(
+  errors: ErrorObject[] | null | undefined,
+  root = '',
+): { path: string; message: string }[] {
+  const byPath = new Map<string, { consts: unknown[]; messages: string[] }>();
+  for (const e of errors ?? []) {
+    let path = `${root}${e.instancePath}` || '/';
+    let message = e.message ?? 'invalid';
     if (e.keyword === 'additionalProperties') {
-      const prop = (e.params as { additionalProperty: string }).additionalProperty;
-      return { path: `${path}/${prop}`, message: 'unknown field' };
+      path = `${root}${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`;
+      message = 'unknown field';
     }
-    return { path: path || '/', message: e.message ?? 'invalid' };
-  });
+    const entry = byPath.get(path) ?? { consts: [], messages: [] };
+    if (e.keyword === 'const') entry.consts.push((e.params as { allowedValue: unknown }).allowedValue);
+    else if (e.keyword === 'enum')
+      entry.consts.push(...((e.params as { allowedValues: unknown[] }).allowedValues ?? []));
+    else if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') entry.messages.push(message);
+    else if (!entry.messages.length && !entry.consts.length) entry.messages.push(message);
+    byPath.set(path, entry);
+  }
+  return [...byPath].map(([path, { consts, messages }]) => ({
+    path,
+    message: messages.length
+      ? messages[0]!
+      : `must be one of: ${consts.map((c) => JSON.stringify(c)).join(', ')}`,
+  }));
 }

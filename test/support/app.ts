@@ -22,7 +22,11 @@ export interface TestApp {
   noRightsToken: string;
   /** Creates a key with exactly these rights. */
   tokenWith(rights: Right[]): Promise<string>;
-  call(method: string, url: string, opts?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(
+    method: string,
+    url: string,
+    opts?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -33,7 +37,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function startTestApp(backend: TestBackend): Promise<TestApp> {
   const database = await backend.open();
   const keyring = testKeyring();
-  const ctx = createCtx({ db: database.db, keyring, actor: { kind: 'system', label: 'test', rights: new Set(ALL_RIGHTS) } });
+  const ctx = createCtx({
+    db: database.db,
+    keyring,
+    actor: { kind: 'system', label: 'test', rights: new Set(ALL_RIGHTS) },
+  });
   const app = await buildInternalApp({ config: testConfig(), database, keyring });
   await app.ready();
   const tokenWith = async (rights: Right[]) => {
@@ -59,7 +67,12 @@ export async function startTestApp(backend: TestBackend): Promise<TestApp> {
       const token = opts.token === undefined ? adminToken : opts.token;
       const headers: Record<string, string> = { ...opts.headers };
       if (token) headers['authorization'] = `Bearer ${token}`;
-      return app.inject({ method: method as 'GET', url, headers, ...(opts.body !== undefined ? { payload: opts.body as object } : {}) });
+      return app.inject({
+        method: method as 'GET',
+        url,
+        headers,
+        ...(opts.body !== undefined ? { payload: opts.body as object } : {}),
+      });
     },
     async close() {
       await app.close();

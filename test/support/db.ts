@@ -23,7 +23,8 @@ export interface TestDatabase extends Database {
 
 const adminUrl = process.env['DOSSIER_TEST_DATABASE_URL'];
 const requirePg = process.env['DOSSIER_TEST_REQUIRE_POSTGRES'] === '1';
-if (requirePg && !adminUrl) throw new Error('DOSSIER_TEST_REQUIRE_POSTGRES=1 but DOSSIER_TEST_DATABASE_URL is not set');
+if (requirePg && !adminUrl)
+  throw new Error('DOSSIER_TEST_REQUIRE_POSTGRES=1 but DOSSIER_TEST_DATABASE_URL is not set');
 
 /** A fresh, empty (unmigrated) database. */
 export async function createEmptyDatabase(kind: DbKind): Promise<TestDatabase> {

@@ -102,6 +102,7 @@ CREATE TABLE applications (
 );
 CREATE INDEX applications_programme_status_idx ON applications (programme_id, status);
 CREATE INDEX applications_created_idx ON applications (created_at, id);
+CREATE INDEX applications_assignee_idx ON applications (assignee_id) WHERE assignee_id IS NOT NULL;
 
 CREATE TABLE application_subjects (
   application_id  uuid NOT NULL REFERENCES applications (id) ON DELETE CASCADE,

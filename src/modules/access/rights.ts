@@ -7,6 +7,7 @@ export const RIGHTS = {
   'programme:manage': 'Create and change programmes, their status machine and UBO threshold',
   'subject:read': 'View subjects (persons and legal entities), their identifiers and relationships',
   'subject:write': 'Create and change subjects and their relationships',
+  'subject:reveal-identifiers': 'See identity-document numbers and tax ids in full (each reveal is audited)',
   'application:read': 'View applications, their subjects and notes',
   'application:write': 'Create applications, attach subjects, assign, add notes',
   'application:transition': 'Move an application along its programme status machine',

@@ -37,8 +37,16 @@ export async function authenticateApiKey(
   if (reason) {
     await recordAudit(
       db,
-      { actor: { kind: 'system', label: 'api-gate', rights: new Set() }, requestId: opts.requestId, now: () => opts.now },
-      { type: 'api_key.rejected', target: { type: 'api_key', id: row.id }, payload: { prefix: parsed.prefix, reason } },
+      {
+        actor: { kind: 'system', label: 'api-gate', rights: new Set() },
+        requestId: opts.requestId,
+        now: () => opts.now,
+      },
+      {
+        type: 'api_key.rejected',
+        target: { type: 'api_key', id: row.id },
+        payload: { prefix: parsed.prefix, reason },
+      },
     );
     return { ok: false, reason };
   }

@@ -17,11 +17,16 @@ export interface CreateApiKeyInput {
 }
 
 /** Creates an API key. An actor can only grant rights it holds itself (no escalation). */
-export async function createApiKey(ctx: Ctx, input: CreateApiKeyInput): Promise<{ apiKey: ApiKeyView; token: string }> {
+export async function createApiKey(
+  ctx: Ctx,
+  input: CreateApiKeyInput,
+): Promise<{ apiKey: ApiKeyView; token: string }> {
   const missing = input.rights.filter((r) => !ctx.actor.rights.has(r));
-  if (missing.length) throw new AppError('forbidden', `cannot grant rights you do not hold: ${missing.join(', ')}`);
+  if (missing.length)
+    throw new AppError('forbidden', `cannot grant rights you do not hold: ${missing.join(', ')}`);
   const now = ctx.now();
-  if (input.expiresAt && new Date(input.expiresAt) <= now) throw validationError('expiresAt must be in the future');
+  if (input.expiresAt && new Date(input.expiresAt) <= now)
+    throw validationError('expiresAt must be in the future');
   const { token, prefix, secretHash } = generateToken();
   return inTransaction(ctx.db, async (tx) => {
     const row = await tx

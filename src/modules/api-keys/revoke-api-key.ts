@@ -8,7 +8,12 @@ import type { ApiKeyView } from './api-key.schema.ts';
 /** Revokes a key; it stops working on the next request. Revoking twice is a no-op. */
 export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyView> {
   return inTransaction(ctx.db, async (tx) => {
-    const row = await tx.selectFrom('api_keys').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await tx
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw notFound('API key');
     if (row.revoked_at) return presentApiKey(row);
     const updated = await tx
@@ -17,7 +22,11 @@ export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyView> {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendAudit(tx, ctx, { type: 'api_key.revoked', target: { type: 'api_key', id }, payload: { name: row.name } });
+    await appendAudit(tx, ctx, {
+      type: 'api_key.revoked',
+      target: { type: 'api_key', id },
+      payload: { name: row.name },
+    });
     return presentApiKey(updated);
   });
 }

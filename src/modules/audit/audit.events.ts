@@ -21,9 +21,24 @@ export type AuditEvent =
   | Ev<'programme.updated', { changes: Record<string, unknown>; version: number }>
   | Ev<'subject.created', { kind: string; displayName: string; ignoredDuplicates: string[] }>
   | Ev<'subject.updated', { fields: string[]; version: number }>
-  | Ev<'relationship.created', { from: string; to: string; kind: string; sharePct: number | null; votingPct: number | null }>
-  | Ev<'relationship.deleted', { from: string; to: string; kind: string; sharePct: number | null; votingPct: number | null }>
-  | Ev<'application.created', { programmeId: string; reference: string; status: string; subjects: { subjectId: string; role: string }[] }>
+  | Ev<'subject.identifiers_revealed', { count: number }>
+  | Ev<
+      'relationship.created',
+      { from: string; to: string; kind: string; sharePct: number | null; votingPct: number | null }
+    >
+  | Ev<
+      'relationship.deleted',
+      { from: string; to: string; kind: string; sharePct: number | null; votingPct: number | null }
+    >
+  | Ev<
+      'application.created',
+      {
+        programmeId: string;
+        reference: string;
+        status: string;
+        subjects: { subjectId: string; role: string }[];
+      }
+    >
   | Ev<'application.status_changed', { from: string; to: string; reason: string | null }>
   | Ev<'application.subject_added', { subjectId: string; role: string }>
   | Ev<'application.subject_removed', { subjectId: string; role: string }>

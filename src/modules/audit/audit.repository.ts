@@ -30,8 +30,16 @@ export function hashRow(prevHash: Uint8Array, fields: HashedFields): Buffer {
 }
 
 /** Appends one event inside the caller's transaction. */
-export async function appendAudit(tx: Tx, ctx: Pick<Ctx, 'actor' | 'requestId' | 'now'>, event: AuditEvent): Promise<void> {
-  const head = await tx.selectFrom('audit_head').select(['seq', 'hash']).forUpdate().executeTakeFirstOrThrow();
+export async function appendAudit(
+  tx: Tx,
+  ctx: Pick<Ctx, 'actor' | 'requestId' | 'now'>,
+  event: AuditEvent,
+): Promise<void> {
+  const head = await tx
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   const fields: HashedFields = {
     seq: (BigInt(head.seq) + 1n).toString(),
     id: randomUUID(),
@@ -66,7 +74,11 @@ export async function appendAudit(tx: Tx, ctx: Pick<Ctx, 'actor' | 'requestId' |
 }
 
 /** Appends an event in a transaction of its own (denials, rejections: nothing else changes). */
-export async function recordAudit(db: Executor, ctx: Pick<Ctx, 'actor' | 'requestId' | 'now'>, event: AuditEvent): Promise<void> {
+export async function recordAudit(
+  db: Executor,
+  ctx: Pick<Ctx, 'actor' | 'requestId' | 'now'>,
+  event: AuditEvent,
+): Promise<void> {
   if ('isTransaction' in db && db.isTransaction) return appendAudit(db as Tx, ctx, event);
   await (db as Exclude<Executor, Tx>).transaction().execute((tx) => appendAudit(tx, ctx, event));
 }

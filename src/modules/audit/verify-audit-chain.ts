@@ -34,14 +34,15 @@ export async function verifyAuditChain(db: Executor): Promise<AuditVerification>
     const rows = await db
       .selectFrom('audit_events')
       .selectAll()
-      .where('seq', '>=', (expectedSeq).toString())
+      .where('seq', '>=', expectedSeq.toString())
       .orderBy('seq')
       .limit(BATCH)
       .execute();
     for (const row of rows) {
       const seq = BigInt(row.seq);
       if (seq !== expectedSeq) return fail(expectedSeq, `row ${expectedSeq} is missing (next row is ${seq})`);
-      if (!Buffer.from(row.prev_hash).equals(prevHash)) return fail(seq, 'link to the previous row is broken (row removed, inserted or reordered)');
+      if (!Buffer.from(row.prev_hash).equals(prevHash))
+        return fail(seq, 'link to the previous row is broken (row removed, inserted or reordered)');
       const hash = hashRow(prevHash, {
         seq: row.seq,
         id: row.id,
@@ -53,7 +54,8 @@ export async function verifyAuditChain(db: Executor): Promise<AuditVerification>
         targetId: row.target_id,
         payload: row.payload,
       });
-      if (!hash.equals(Buffer.from(row.hash))) return fail(seq, 'content does not match its hash (row altered)');
+      if (!hash.equals(Buffer.from(row.hash)))
+        return fail(seq, 'content does not match its hash (row altered)');
       prevHash = hash;
       expectedSeq = seq + 1n;
       checked++;
@@ -61,7 +63,8 @@ export async function verifyAuditChain(db: Executor): Promise<AuditVerification>
     if (rows.length < BATCH) break;
   }
   const last = expectedSeq - 1n;
-  if (BigInt(head.seq) !== last) return fail(last + 1n, `head says ${head.seq} rows but the chain ends at ${last} (tail removed)`);
+  if (BigInt(head.seq) !== last)
+    return fail(last + 1n, `head says ${head.seq} rows but the chain ends at ${last} (tail removed)`);
   if (!Buffer.from(head.hash).equals(prevHash)) return fail(last, 'head hash does not match the last row');
   return { ok: true, checked, headSeq: String(head.seq), headHash: prevHash.toString('hex'), firstBad: null };
 }

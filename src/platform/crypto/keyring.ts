@@ -59,7 +59,8 @@ export class Keyring {
 
   decryptField(blob: Uint8Array, context: string): string {
     const buf = Buffer.from(blob);
-    if (buf.length < 2 + 12 + 16 || buf[0] !== FORMAT_VERSION) throw new Error('field ciphertext: bad header');
+    if (buf.length < 2 + 12 + 16 || buf[0] !== FORMAT_VERSION)
+      throw new Error('field ciphertext: bad header');
     const idLen = buf[1]!;
     const headerLen = 2 + idLen + 12;
     const keyId = buf.subarray(2, 2 + idLen).toString('utf8');
@@ -67,7 +68,10 @@ export class Keyring {
     const decipher = createDecipheriv('aes-256-gcm', this.#key(keyId, 'field'), nonce);
     decipher.setAAD(Buffer.concat([buf.subarray(0, headerLen), Buffer.from(context, 'utf8')]));
     decipher.setAuthTag(buf.subarray(buf.length - 16));
-    return Buffer.concat([decipher.update(buf.subarray(headerLen, buf.length - 16)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(buf.subarray(headerLen, buf.length - 16)),
+      decipher.final(),
+    ]).toString('utf8');
   }
 
   /** Keyed blind index for equality lookups on an encrypted value. */
@@ -110,6 +114,8 @@ export function writeKeyringFile(path: string, ring: KeyringFile): void {
 
 /** Loads the key ring from inline base64 JSON or from the file. */
 export function loadKeyring(source: { inline?: string | undefined; file: string }): Keyring {
-  const text = source.inline ? Buffer.from(source.inline, 'base64').toString('utf8') : readFileSync(source.file, 'utf8');
+  const text = source.inline
+    ? Buffer.from(source.inline, 'base64').toString('utf8')
+    : readFileSync(source.file, 'utf8');
   return new Keyring(JSON.parse(text) as KeyringFile);
 }

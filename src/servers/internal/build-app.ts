@@ -21,7 +21,10 @@ export interface BuildInternalAppOptions {
   https?: HttpAppOptions['https'];
 }
 
-export async function buildInternalApp(deps: InternalDeps, options: BuildInternalAppOptions = {}): Promise<App> {
+export async function buildInternalApp(
+  deps: InternalDeps,
+  options: BuildInternalAppOptions = {},
+): Promise<App> {
   const { database, keyring, config } = deps;
   const app = await createHttpApp({
     logger: options.logger ?? false,
@@ -49,7 +52,9 @@ export async function buildInternalApp(deps: InternalDeps, options: BuildInterna
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Dossier internal API', version: '1' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: dsk_...' } } },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: dsk_...' } },
+      },
       security: [{ apiKey: [] }],
     },
   });

@@ -45,7 +45,8 @@ export const accessGate = fp<AccessGateOptions>(
         route.config = { ...route.config, access: 'public' };
         return;
       }
-      if (access === undefined) throw new Error(`route ${String(route.method)} ${url} declares no access (config.access)`);
+      if (access === undefined)
+        throw new Error(`route ${String(route.method)} ${url} declares no access (config.access)`);
       if (access !== 'public' && access !== 'authenticated' && !isRight(access)) {
         throw new Error(`route ${String(route.method)} ${url} declares an unknown right "${access}"`);
       }
@@ -62,7 +63,10 @@ export const accessGate = fp<AccessGateOptions>(
           type: 'access.denied',
           payload: { method: req.method, route: req.routeOptions.url ?? req.url, right: access },
         });
-        req.log.warn({ actor: actor.kind === 'api_key' ? actor.id : actor.label, right: access }, 'access denied');
+        req.log.warn(
+          { actor: actor.kind === 'api_key' ? actor.id : actor.label, right: access },
+          'access denied',
+        );
         throw new AppError('forbidden', `this action requires the right "${access}"`);
       }
       req.ctx = ctx;

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { SecureContextOptions } from 'node:tls';
 import { createAjv } from '../../platform/validation.ts';
 import { installProblemHandlers } from './problem.ts';
@@ -20,9 +22,9 @@ export interface HttpAppOptions {
 }
 
 export type App = FastifyInstance<
-  import('node:http').Server | import('node:https').Server,
-  import('node:http').IncomingMessage,
-  import('node:http').ServerResponse,
+  HttpServer | HttpsServer,
+  IncomingMessage,
+  ServerResponse,
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
@@ -54,7 +56,12 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<App> {
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+      directives: {
+        defaultSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
     },
     hsts: { maxAge: 31536000, includeSubDomains: true },
     referrerPolicy: { policy: 'no-referrer' },

@@ -18,7 +18,13 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
-function problem(req: FastifyRequest, status: number, code: string, detail?: string, extra?: Record<string, unknown>): Problem {
+function problem(
+  req: FastifyRequest,
+  status: number,
+  code: string,
+  detail?: string,
+  extra?: Record<string, unknown>,
+): Problem {
   return {
     ...extra,
     type: `urn:dossier:problem:${code}`,
@@ -36,7 +42,14 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
 }
 
 /** Fastify client errors we pass through with their status (bad JSON, media type, body too large...). */
-const CLIENT_CODES: Record<number, string> = { 400: 'validation', 404: 'not_found', 405: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
+const CLIENT_CODES: Record<number, string> = {
+  400: 'validation',
+  404: 'not_found',
+  405: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
 
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -52,12 +65,18 @@ export function installProblemHandlers(app: FastifyInstance): void {
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = CLIENT_CODES[status] ?? 'bad_request';
-      return sendProblem(reply, problem(req, status, code, status === 413 ? 'request body too large' : err.message));
+      return sendProblem(
+        reply,
+        problem(req, status, code, status === 413 ? 'request body too large' : err.message),
+      );
     }
     const pgCode = (err as { code?: string }).code;
-    if (pgCode === '23505') return sendProblem(reply, problem(req, 409, 'conflict', 'conflicts with an existing record'));
+    if (pgCode === '23505')
+      return sendProblem(reply, problem(req, 409, 'conflict', 'conflicts with an existing record'));
     req.log.error({ err }, 'unhandled error');
     return sendProblem(reply, problem(req, 500, 'internal', 'internal error'));
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem(req, 404, 'not_found', 'no such resource')));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, problem(req, 404, 'not_found', 'no such resource')),
+  );
 }

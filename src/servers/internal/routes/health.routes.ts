@@ -7,7 +7,11 @@ const Health = Type.Object({ status: Type.String() });
 const Ready = Type.Object({ status: Type.String(), database: Type.String() });
 
 export async function healthRoutes(app: App, deps: InternalDeps): Promise<void> {
-  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true, response: { 200: Health } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/healthz',
+    { config: { access: 'public' }, schema: { hide: true, response: { 200: Health } } },
+    async () => ({ status: 'ok' }),
+  );
   app.get(
     '/readyz',
     { config: { access: 'public' }, schema: { hide: true, response: { 200: Ready, 503: Ready } } },

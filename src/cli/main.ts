@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+/** `dossier`: the command line. Each command has --help. */
+import { Command, InvalidArgumentError } from 'commander';
+import { join } from 'node:path';
+import { migrate } from '../db/migrate.ts';
+import { seedDemo } from '../db/seeds/demo.ts';
+import { ALL_RIGHTS, isRight, type Right } from '../modules/access/rights.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../modules/api-keys/index.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { appendAudit, verifyAuditChain } from '../modules/audit/index.ts';
+import { openConfiguredDatabase } from '../servers/internal/main.ts';
+import { initialise, printInit } from './commands/init.ts';
+import { installShutdown, serveAll, serveInternal, servePortal } from './commands/serve.ts';
+import { CliError, config, keyring, systemCtx, withDatabase } from './runtime.ts';
+
+const out = (line: string) => console.log(line);
+
+function parseRights(value: string): Right[] {
+  const rights = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (rights.length === 1 && rights[0] === 'all') return [...ALL_RIGHTS];
+  const bad = rights.filter((r) => !isRight(r));
+  if (bad.length || !rights.length)
+    throw new InvalidArgumentError(
+      `unknown right(s): ${bad.join(', ') || '(none)'}. Known: ${ALL_RIGHTS.join(', ')}, or "all"`,
+    );
+  return rights as Right[];
+}
+
+function banner(
+  urls: { apiUrl: string; linkUrl: string; portalUrl: string },
+  dataDir: string,
+  embedded: boolean,
+): void {
+  out('');
+  out(`Dossier is running${embedded ? ` on the embedded database in ${dataDir}` : ' on PostgreSQL'}`);
+  out(`  Internal API     ${urls.apiUrl}/api/v1   (OpenAPI: ${urls.apiUrl}/api/docs)`);
+  out(`  Portal           ${urls.portalUrl}`);
+  out(`  Link (mTLS)      ${urls.linkUrl}`);
+  out(`  Private CA       ${join(dataDir, 'pki', 'ca.crt')}   (curl --cacert it, or trust it in a browser)`);
+  out('');
+}
+
+const program = new Command('dossier')
+  .description(
+    'Dossier: on-premise KYC and client lifecycle. Configuration comes from DOSSIER_* variables (see README).',
+  )
+  .showHelpAfterError();
+
+program
+  .command('init')
+  .description(
+    'create the data directory, key ring, private CA and certificates, schema and the first administrator API key',
+  )
+  .option(
+    '--host <name...>',
+    "extra DNS names or IP addresses for the server certificates (e.g. the portal's public name)",
+  )
+  .action(async (opts: { host?: string[] }) => {
+    const cfg = config();
+    printInit(await initialise(cfg, { hosts: opts.host ?? [] }), cfg, out);
+    out('Initialised.');
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations (safe to run while other servers start: it takes a lock)')
+  .action(async () => {
+    const cfg = config();
+    const database = await openConfiguredDatabase(cfg);
+    try {
+      const r = await migrate(database);
+      out(r.applied.length ? `Applied: ${r.applied.join(', ')}` : 'Database is up to date.');
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command('serve')
+  .description(
+    'run a server: internal (staff API + mTLS link), portal (DMZ), or all (both, portal in a child process)',
+  )
+  .argument('<which>', 'internal | portal | all', (v) => {
+    if (!['internal', 'portal', 'all'].includes(v))
+      throw new InvalidArgumentError('expected internal, portal or all');
+    return v;
+  })
+  .action(async (which: string) => {
+    if (which === 'portal') return servePortal();
+    const cfg = config(which === 'all' ? 'all' : 'internal');
+    if (which === 'internal') {
+      const s = await serveInternal(cfg);
+      out(`Internal API listening on ${s.apiUrl}; link on ${s.linkUrl}`);
+      installShutdown(cfg, [s.close]);
+      return;
+    }
+    const s = await serveAll(cfg);
+    banner({ apiUrl: s.apiUrl, linkUrl: s.linkUrl, portalUrl: s.portalUrl }, cfg.dataDir, !cfg.databaseUrl);
+    installShutdown(cfg, [s.close]);
+  });
+
+program
+  .command('start')
+  .description('first run and every run: initialise what is missing, then serve internal + portal')
+  .action(async () => {
+    const cfg = config('all');
+    const init = await initialise(cfg);
+    printInit(init, cfg, out);
+    const s = await serveAll(cfg);
+    banner({ apiUrl: s.apiUrl, linkUrl: s.linkUrl, portalUrl: s.portalUrl }, cfg.dataDir, !cfg.databaseUrl);
+    if (!init.adminToken)
+      out(
+        'The administrator API key was printed on the first start. Create another: npm run dossier -- api-keys create --name <name> --rights all',
+      );
+    installShutdown(cfg, [s.close]);
+  });
+
+program
+  .command('seed')
+  .description('load data sets')
+  .command('demo')
+  .description('a demo programme, persons, a company with a two-level ownership chain and an application')
+  .action(async () => {
+    const cfg = config();
+    const ring = keyring(cfg);
+    await withDatabase(cfg, async (database) => {
+      const r = await seedDemo(systemCtx(database, ring));
+      out(
+        `Demo data loaded: programme ${r.programmeId}, application ${r.applicationReference}, ${r.subjectIds.length} subjects.`,
+      );
+    });
+  });
+
+const audit = program.command('audit').description('the audit trail');
+audit
+  .command('verify')
+  .description(
+    'recompute the hash chain; exit 1 and name the first bad row if anything was altered, removed or reordered',
+  )
+  .action(async () => {
+    const cfg = config();
+    const ring = keyring(cfg);
+    await withDatabase(cfg, async (database) => {
+      const v = await verifyAuditChain(database.db);
+      if (v.ok) {
+        out(`Audit trail intact: ${v.checked} events, head ${v.headSeq} ${v.headHash}`);
+        out('Record the head hash outside this system to detect a rewrite of the whole trail.');
+      } else {
+        process.exitCode = 1;
+        out(
+          `AUDIT TRAIL BROKEN at event ${v.firstBad!.seq}: ${v.firstBad!.reason} (${v.checked} events verified before it)`,
+        );
+      }
+      const ctx = systemCtx(database, ring);
+      await inTransaction(database.db, (tx) =>
+        appendAudit(tx, ctx, {
+          type: 'audit.verified',
+          target: { type: 'audit', id: 'chain' },
+          payload: { ok: v.ok, checked: v.checked, firstBadSeq: v.firstBad?.seq ?? null },
+        }),
+      ).catch(() => undefined);
+    });
+  });
+
+const keys = program.command('api-keys').description('API keys for integrations and administration');
+keys
+  .command('create')
+  .description('create a key; the token is printed once')
+  .requiredOption('--name <name>', 'what the key is for')
+  .requiredOption('--rights <list>', 'comma-separated rights, or "all"', parseRights)
+  .option('--expires <iso-date-time>', 'expiry, e.g. 2027-06-30T00:00:00Z')
+  .action(async (opts: { name: string; rights: Right[]; expires?: string }) => {
+    const cfg = config();
+    const ring = keyring(cfg);
+    await withDatabase(cfg, async (database) => {
+      if (opts.expires && Number.isNaN(Date.parse(opts.expires)))
+        throw new CliError('--expires: not a date-time');
+      const r = await createApiKey(systemCtx(database, ring), {
+        name: opts.name,
+        rights: opts.rights,
+        expiresAt: opts.expires ? new Date(opts.expires).toISOString() : undefined,
+      });
+      out(`Created API key ${r.apiKey.id} (${r.apiKey.name}) with rights: ${r.apiKey.rights.join(', ')}`);
+      out(`Token (shown once): ${r.token}`);
+    });
+  });
+keys
+  .command('list')
+  .description('list keys (never their secrets)')
+  .action(async () => {
+    const cfg = config();
+    const ring = keyring(cfg);
+    await withDatabase(cfg, async (database) => {
+      for (const k of await listApiKeys(systemCtx(database, ring))) {
+        const state = k.revokedAt
+          ? `revoked ${k.revokedAt}`
+          : k.expiresAt && Date.parse(k.expiresAt) < Date.now()
+            ? 'expired'
+            : 'active';
+        out(`${k.id}  dsk_${k.prefix}_…  ${state.padEnd(8)}  ${k.name}  [${k.rights.join(',')}]`);
+      }
+    });
+  });
+keys
+  .command('revoke')
+  .description('revoke a key by id; it stops working on the next request')
+  .argument('<id>', 'key id (uuid)')
+  .action(async (id: string) => {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new CliError('expected a key id (uuid)', 2);
+    const cfg = config();
+    const ring = keyring(cfg);
+    await withDatabase(cfg, async (database) => {
+      const k = await revokeApiKey(systemCtx(database, ring), id);
+      out(`Revoked ${k.id} (${k.name}) at ${k.revokedAt}`);
+    });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CliError) {
+    console.error(`dossier: ${err.message}`);
+    process.exitCode = err.exitCode;
+  } else if (err instanceof Error && err.name === 'AppError') {
+    console.error(`dossier: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error('dossier: unexpected error:', err);
+    process.exitCode = 1;
+  }
+}

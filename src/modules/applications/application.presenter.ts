@@ -1,0 +1,77 @@
+import type { Row } from '../../db/types.ts';
+import { allowedTargets, machineOf } from '../programmes/index.ts';
+import {
+  SUBJECT_ROLES,
+  type ApplicationSubjectView,
+  type ApplicationSummaryView,
+  type ApplicationView,
+  type NoteView,
+  type SubjectRole,
+} from './application.schema.ts';
+
+/** What the detail view needs besides the application row. */
+export interface ApplicationRelations {
+  programme: Pick<Row<'programmes'>, 'id' | 'name' | 'statuses' | 'transitions'>;
+  subjects: { subject_id: string; role: string; kind: 'person' | 'entity'; display_name: string }[];
+  assignee: Pick<Row<'staff_users'>, 'id' | 'username' | 'display_name'> | null;
+}
+
+const roleOrder = (role: string) => SUBJECT_ROLES.indexOf(role as SubjectRole);
+
+/** Application row and relations → detail view; subjects ordered applicant first, then by role and name. */
+export function presentApplication(row: Row<'applications'>, rel: ApplicationRelations): ApplicationView {
+  const subjects: ApplicationSubjectView[] = [...rel.subjects]
+    .sort(
+      (a, b) =>
+        roleOrder(a.role) - roleOrder(b.role) ||
+        a.display_name.localeCompare(b.display_name) ||
+        a.subject_id.localeCompare(b.subject_id),
+    )
+    .map((s) => ({
+      id: s.subject_id,
+      kind: s.kind,
+      displayName: s.display_name,
+      role: s.role as SubjectRole,
+    }));
+  return {
+    id: row.id,
+    reference: row.reference,
+    programme: { id: rel.programme.id, name: rel.programme.name },
+    status: row.status,
+    allowedTransitions: allowedTargets(machineOf(rel.programme), row.status),
+    assignee: rel.assignee
+      ? { id: rel.assignee.id, username: rel.assignee.username, displayName: rel.assignee.display_name }
+      : null,
+    subjects,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** A list row (application joined with programme name and assignee) → summary view. */
+export function presentApplicationSummary(
+  row: Row<'applications'> & {
+    programme_name: string;
+    assignee_username: string | null;
+    assignee_display_name: string | null;
+  },
+): ApplicationSummaryView {
+  return {
+    id: row.id,
+    reference: row.reference,
+    programme: { id: row.programme_id, name: row.programme_name },
+    status: row.status,
+    assignee:
+      row.assignee_id && row.assignee_username !== null && row.assignee_display_name !== null
+        ? { id: row.assignee_id, username: row.assignee_username, displayName: row.assignee_display_name }
+        : null,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function presentNote(row: Row<'application_notes'>): NoteView {
+  return { id: row.id, body: row.body, author: row.author, createdAt: row.created_at.toISOString() };
+}

@@ -1,0 +1,147 @@
+import { Type, type Static } from 'typebox';
+import { PageQuery } from '../../platform/pagination.ts';
+
+/** The roles a subject can hold on an application, in display order. */
+export const SUBJECT_ROLES = [
+  'applicant',
+  'director',
+  'shareholder',
+  'ubo',
+  'signatory',
+  'trustee',
+  'beneficiary',
+  'related',
+] as const;
+export type SubjectRole = (typeof SUBJECT_ROLES)[number];
+// Spelled out as a tuple (not mapped from SUBJECT_ROLES) so that Static<> infers the literal union.
+export const SubjectRole = Type.Union([
+  Type.Literal('applicant'),
+  Type.Literal('director'),
+  Type.Literal('shareholder'),
+  Type.Literal('ubo'),
+  Type.Literal('signatory'),
+  Type.Literal('trustee'),
+  Type.Literal('beneficiary'),
+  Type.Literal('related'),
+]);
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _rolesAgree: Same<Static<typeof SubjectRole>, SubjectRole> = true;
+
+const Uuid = Type.String({ format: 'uuid' });
+const StatusKey = Type.String({ minLength: 1, maxLength: 40 });
+
+export const SubjectRoleInput = Type.Object(
+  { subjectId: Uuid, role: SubjectRole },
+  { additionalProperties: false },
+);
+export type SubjectRoleInput = Static<typeof SubjectRoleInput>;
+
+export const CreateApplicationBody = Type.Object(
+  {
+    programmeId: Uuid,
+    /** An active staff user. */
+    assigneeId: Type.Optional(Uuid),
+    /** Exactly one `applicant`; a subject may hold several roles, each once. */
+    subjects: Type.Array(SubjectRoleInput, { minItems: 1, maxItems: 200 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateApplicationBody = Static<typeof CreateApplicationBody>;
+
+export const TransitionBody = Type.Object(
+  {
+    to: StatusKey,
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    /** When given, the transition is refused unless the application is still at this version. */
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type TransitionBody = Static<typeof TransitionBody>;
+
+export const AddSubjectBody = SubjectRoleInput;
+export type AddSubjectBody = SubjectRoleInput;
+
+export const SubjectRoleParams = Type.Object(
+  { id: Uuid, subjectId: Uuid, role: SubjectRole },
+  { additionalProperties: false },
+);
+export type SubjectRoleParams = Static<typeof SubjectRoleParams>;
+
+export const AssignBody = Type.Object(
+  { assigneeId: Type.Union([Uuid, Type.Null()]) },
+  { additionalProperties: false },
+);
+export type AssignBody = Static<typeof AssignBody>;
+
+/** A note with at least one visible character. */
+export const NoteBody = Type.Object(
+  { body: Type.String({ minLength: 1, maxLength: 10000, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+export type NoteBody = Static<typeof NoteBody>;
+
+export const ApplicationListQuery = Type.Object(
+  {
+    ...PageQuery,
+    programmeId: Type.Optional(Uuid),
+    status: Type.Optional(StatusKey),
+    subjectId: Type.Optional(Uuid),
+    assigneeId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+export type ApplicationListQuery = Static<typeof ApplicationListQuery>;
+
+export const NoteListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type NoteListQuery = Static<typeof NoteListQuery>;
+
+const ProgrammeRef = Type.Object({ id: Uuid, name: Type.String() });
+const AssigneeView = Type.Union([
+  Type.Object({ id: Uuid, username: Type.String(), displayName: Type.String() }),
+  Type.Null(),
+]);
+
+export const ApplicationSubjectView = Type.Object({
+  id: Uuid,
+  kind: Type.Union([Type.Literal('person'), Type.Literal('entity')]),
+  displayName: Type.String(),
+  role: SubjectRole,
+});
+export type ApplicationSubjectView = Static<typeof ApplicationSubjectView>;
+
+/** An application in a list: no subjects, no transitions. */
+export const ApplicationSummaryView = Type.Object({
+  id: Uuid,
+  reference: Type.String(),
+  programme: ProgrammeRef,
+  status: Type.String(),
+  assignee: AssigneeView,
+  version: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type ApplicationSummaryView = Static<typeof ApplicationSummaryView>;
+
+export const ApplicationView = Type.Object({
+  id: Uuid,
+  reference: Type.String(),
+  programme: ProgrammeRef,
+  status: Type.String(),
+  /** The statuses the programme allows moving to from the current one. */
+  allowedTransitions: Type.Array(Type.String()),
+  assignee: AssigneeView,
+  subjects: Type.Array(ApplicationSubjectView),
+  version: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type ApplicationView = Static<typeof ApplicationView>;
+
+export const NoteView = Type.Object({
+  id: Uuid,
+  body: Type.String(),
+  author: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type NoteView = Static<typeof NoteView>;

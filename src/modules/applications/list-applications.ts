@@ -1,0 +1,21 @@
+import type { Ctx } from '../../platform/context.ts';
+import { decodeCursor, encodeCursor } from '../../platform/pagination.ts';
+import { presentApplicationSummary } from './application.presenter.ts';
+import { listApplicationRows } from './application.repository.ts';
+import type { ApplicationListQuery, ApplicationSummaryView } from './application.schema.ts';
+
+/** Applications oldest first, filtered by programme, status, subject and assignee, keyset-paginated on (created_at, id). */
+export async function listApplications(
+  ctx: Ctx,
+  query: ApplicationListQuery,
+): Promise<{ items: ApplicationSummaryView[]; nextCursor: string | null }> {
+  const rows = await listApplicationRows(ctx.db, query, {
+    limit: query.limit,
+    after: decodeCursor(query.cursor),
+  });
+  const page = rows.slice(0, query.limit);
+  return {
+    items: page.map(presentApplicationSummary),
+    nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null,
+  };
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { inTransaction } from '../../db/transaction.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError, validationError } from '../../platform/errors.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import { presentProgramme } from './programme.presenter.ts';
+import { insertProgramme, isUniqueViolation, programmeNameTaken } from './programme.repository.ts';
+import type { CreateProgrammeBody, ProgrammeView } from './programme.schema.ts';
+import { checkedStatusMachine, defaultStatusMachine } from './status-machine.ts';
+
+/** What a programme is created from: the request body, already schema-checked. */
+export type CreateProgrammeInput = CreateProgrammeBody;
+
+export const DEFAULT_UBO_THRESHOLD = 25;
+
+/**
+ * Creates a programme. Without `statuses` and `transitions` it gets {@link defaultStatusMachine};
+ * giving only one of the two is refused, since a machine is only meaningful as a whole.
+ * A name already used (ignoring case) is a `conflict`.
+ */
+export async function createProgramme(ctx: Ctx, input: CreateProgrammeInput): Promise<ProgrammeView> {
+  if ((input.statuses === undefined) !== (input.transitions === undefined)) {
+    throw validationError('statuses and transitions are given together or not at all', [
+      { path: input.statuses ? 'transitions' : 'statuses', message: 'required with the other' },
+    ]);
+  }
+  const machine = checkedStatusMachine(
+    input.statuses && input.transitions
+      ? { statuses: input.statuses, transitions: input.transitions }
+      : defaultStatusMachine(),
+  );
+  const uboThreshold = input.uboThreshold ?? DEFAULT_UBO_THRESHOLD;
+  if (!(uboThreshold > 0 && uboThreshold <= 100)) throw validationError('uboThreshold must be > 0 and ≤ 100');
+  const name = input.name.trim();
+  const now = ctx.now();
+  try {
+    return await inTransaction(ctx.db, async (tx) => {
+      if (await programmeNameTaken(tx, name)) throw nameConflict(name);
+      const row = await insertProgramme(tx, {
+        id: randomUUID(),
+        name,
+        description: input.description ?? '',
+        allowed_entity_types: [...input.allowedEntityTypes].sort(),
+        statuses: JSON.stringify(machine.statuses),
+        transitions: JSON.stringify(machine.transitions),
+        ubo_threshold: uboThreshold,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
+      await appendAudit(tx, ctx, {
+        type: 'programme.created',
+        target: { type: 'programme', id: row.id },
+        payload: {
+          name: row.name,
+          allowedEntityTypes: row.allowed_entity_types,
+          uboThreshold: Number(row.ubo_threshold),
+        },
+      });
+      return presentProgramme(row);
+    });
+  } catch (err) {
+    // Two creations with the same name can both pass the check; the unique index decides.
+    if (isUniqueViolation(err)) throw nameConflict(name);
+    throw err;
+  }
+}
+
+export function nameConflict(name: string): AppError {
+  return new AppError('conflict', `a programme named "${name}" already exists`);
+}

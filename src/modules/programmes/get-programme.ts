@@ -1,0 +1,12 @@
+import type { Ctx } from '../../platform/context.ts';
+import { notFound } from '../../platform/errors.ts';
+import { presentProgramme } from './programme.presenter.ts';
+import { findProgramme } from './programme.repository.ts';
+import type { ProgrammeView } from './programme.schema.ts';
+
+/** One programme by id; `not_found` when there is none. */
+export async function getProgramme(ctx: Ctx, id: string): Promise<ProgrammeView> {
+  const row = await findProgramme(ctx.db, id);
+  if (!row) throw notFound('programme');
+  return presentProgramme(row);
+}

@@ -1,0 +1,15 @@
+export * from './programme.schema.ts';
+export { createProgramme, DEFAULT_UBO_THRESHOLD, type CreateProgrammeInput } from './create-programme.ts';
+export { updateProgramme, type UpdateProgrammeInput } from './update-programme.ts';
+export { getProgramme } from './get-programme.ts';
+export { listProgrammes } from './list-programmes.ts';
+export { findProgramme, machineOf } from './programme.repository.ts';
+export {
+  allowedTargets,
+  canTransition,
+  defaultStatusMachine,
+  initialStatus,
+  validateStatusMachine,
+  type MachineProblem,
+  type StatusMachine,
+} from './status-machine.ts';

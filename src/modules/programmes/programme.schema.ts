@@ -1,0 +1,87 @@
+import { Type, type Static } from 'typebox';
+import { PageQuery } from '../../platform/pagination.ts';
+import { STATUS_KEY_PATTERN } from './status-machine.ts';
+
+export const EntityType = Type.Union([Type.Literal('person'), Type.Literal('entity')]);
+export type EntityType = Static<typeof EntityType>;
+
+/** A name with at least one visible character. */
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+const StatusKey = Type.String({ pattern: STATUS_KEY_PATTERN });
+
+export const StatusInput = Type.Object(
+  {
+    key: StatusKey,
+    label: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    initial: Type.Optional(Type.Boolean()),
+    terminal: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type StatusInput = Static<typeof StatusInput>;
+
+export const TransitionInput = Type.Object(
+  { from: StatusKey, to: StatusKey },
+  { additionalProperties: false },
+);
+export type TransitionInput = Static<typeof TransitionInput>;
+
+const Statuses = Type.Array(StatusInput, { minItems: 1, maxItems: 50 });
+const Transitions = Type.Array(TransitionInput, { maxItems: 500 });
+const AllowedEntityTypes = Type.Array(EntityType, { minItems: 1, uniqueItems: true });
+/** Percent of ownership from which a person counts as an ultimate beneficial owner. */
+const UboThreshold = Type.Number({ exclusiveMinimum: 0, maximum: 100 });
+
+export const CreateProgrammeBody = Type.Object(
+  {
+    name: Name,
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    allowedEntityTypes: AllowedEntityTypes,
+    /** With `transitions`, or neither (then the default machine applies). */
+    statuses: Type.Optional(Statuses),
+    transitions: Type.Optional(Transitions),
+    uboThreshold: Type.Optional(UboThreshold),
+  },
+  { additionalProperties: false },
+);
+export type CreateProgrammeBody = Static<typeof CreateProgrammeBody>;
+
+export const UpdateProgrammeBody = Type.Object(
+  {
+    /** The version the caller last read; a mismatch is a version_conflict. */
+    version: Type.Integer({ minimum: 1 }),
+    name: Type.Optional(Name),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    allowedEntityTypes: Type.Optional(AllowedEntityTypes),
+    statuses: Type.Optional(Statuses),
+    transitions: Type.Optional(Transitions),
+    uboThreshold: Type.Optional(UboThreshold),
+  },
+  { additionalProperties: false },
+);
+export type UpdateProgrammeBody = Static<typeof UpdateProgrammeBody>;
+
+export const ProgrammeListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type ProgrammeListQuery = Static<typeof ProgrammeListQuery>;
+
+export const StatusView = Type.Object({
+  key: Type.String(),
+  label: Type.String(),
+  initial: Type.Boolean(),
+  terminal: Type.Boolean(),
+});
+export type StatusView = Static<typeof StatusView>;
+
+export const ProgrammeView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  description: Type.String(),
+  allowedEntityTypes: Type.Array(EntityType),
+  statuses: Type.Array(StatusView),
+  transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String() })),
+  uboThreshold: Type.Number(),
+  version: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type ProgrammeView = Static<typeof ProgrammeView>;

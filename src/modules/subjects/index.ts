@@ -1,0 +1,18 @@
+export * from './subject.schema.ts';
+export * from './relationship.schema.ts';
+export { createSubject, type CreateSubjectInput } from './create-subject.ts';
+export { getSubject, type GetSubjectInput } from './get-subject.ts';
+export { listSubjects } from './list-subjects.ts';
+export { updateSubject, type UpdateSubjectInput } from './update-subject.ts';
+export { createRelationship, type CreateRelationshipInput } from './create-relationship.ts';
+export { deleteRelationship } from './delete-relationship.ts';
+export { listSubjectRelationships } from './list-subject-relationships.ts';
+export { getOwnership, type GetOwnershipInput } from './get-ownership.ts';
+export {
+  computeOwnership,
+  findUboCandidates,
+  type OwnershipEdge,
+  type OwnershipResult,
+  type UboCandidate,
+} from './ownership-graph.ts';
+export { mayRevealIdentifiers } from './subject.policy.ts';

@@ -1,0 +1,104 @@
+import type { SubjectRow } from './subject.repository.ts';
+import type { OpenedIdentifier } from './subject.identifiers.ts';
+import { maskNumber } from './subject.normalise.ts';
+import type {
+  Address,
+  EntityProfile,
+  IdentityDocumentView,
+  PersonProfile,
+  SubjectSummaryView,
+  SubjectView,
+} from './subject.schema.ts';
+
+/** Copies only the listed keys that are set: the stored profile never flows through unfiltered. */
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (source[k] !== undefined && source[k] !== null) out[k] = source[k];
+  return out;
+}
+
+const PERSON_FIELDS = [
+  'givenNames',
+  'middleNames',
+  'familyName',
+  'fullName',
+  'otherNames',
+  'dateOfBirth',
+  'placeOfBirth',
+  'gender',
+  'nationalities',
+] as const satisfies readonly (keyof PersonProfile)[];
+
+const ENTITY_FIELDS = [
+  'registeredName',
+  'tradingNames',
+  'registrationNumber',
+  'jurisdiction',
+  'incorporationDate',
+  'legalForm',
+  'lei',
+] as const satisfies readonly (keyof EntityProfile)[];
+
+function presentAddress(a: Address): Address {
+  return {
+    type: a.type,
+    lines: [...a.lines],
+    city: a.city,
+    ...pick(a, ['postcode', 'region']),
+    country: a.country,
+  };
+}
+
+export function presentIdentifier(d: OpenedIdentifier, reveal: boolean): IdentityDocumentView {
+  return {
+    id: d.id,
+    type: d.type,
+    country: d.country,
+    number: reveal ? d.number : maskNumber(d.number),
+    masked: !reveal,
+    issuedOn: d.issuedOn,
+    expiresOn: d.expiresOn,
+  };
+}
+
+/** The full view of one subject. Identifier numbers are masked unless `reveal` is set. */
+export function presentSubject(
+  row: SubjectRow,
+  identifiers: OpenedIdentifier[],
+  reveal: boolean,
+): SubjectView {
+  const profile = row.profile as Partial<PersonProfile & EntityProfile>;
+  const kindFields =
+    row.kind === 'person'
+      ? pick(profile as PersonProfile, PERSON_FIELDS)
+      : pick(profile as EntityProfile, ENTITY_FIELDS);
+  return {
+    id: row.id,
+    kind: row.kind,
+    displayName: row.display_name,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    ...kindFields,
+    addresses: (profile.addresses ?? []).map(presentAddress),
+    contact: { emails: [...(profile.contact?.emails ?? [])], phones: [...(profile.contact?.phones ?? [])] },
+    identityDocuments: identifiers.map((d) => presentIdentifier(d, reveal)),
+  };
+}
+
+export function presentSubjectSummary(row: SubjectRow): SubjectSummaryView {
+  const profile = row.profile as Partial<EntityProfile>;
+  return {
+    id: row.id,
+    kind: row.kind,
+    displayName: row.display_name,
+    dateOfBirth: row.date_of_birth,
+    jurisdiction: row.jurisdiction,
+    // The column holds the normalised number for matching; show it as the client wrote it.
+    registrationNumber: profile.registrationNumber ?? null,
+    lei: row.lei,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * SQL for subjects and their encrypted identifiers. Subjects are not yet scoped to programmes (the
+ * schema has no link other than through applications); when they are, the scope joins here.
+ */
+import type { Executor } from '../../db/transaction.ts';
+import type { NewRow, Row } from '../../db/types.ts';
+import type { DuplicateReason, SubjectKind } from './subject.schema.ts';
+
+export type SubjectRow = Row<'subjects'>;
+export type IdentifierRow = Row<'subject_identifiers'>;
+
+export async function findSubject(
+  db: Executor,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<SubjectRow | null> {
+  let q = db.selectFrom('subjects').selectAll().where('id', '=', id);
+  if (opts.forUpdate) q = q.forUpdate();
+  return (await q.executeTakeFirst()) ?? null;
+}
+
+export async function findSubjectsByIds(
+  db: Executor,
+  ids: string[],
+): Promise<Pick<SubjectRow, 'id' | 'kind' | 'display_name'>[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('subjects').select(['id', 'kind', 'display_name']).where('id', 'in', ids).execute();
+}
+
+export async function insertSubject(db: Executor, row: NewRow<'subjects'>): Promise<SubjectRow> {
+  return db.insertInto('subjects').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updateSubjectRow(
+  db: Executor,
+  id: string,
+  values: Partial<NewRow<'subjects'>>,
+): Promise<SubjectRow> {
+  return db.updateTable('subjects').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function listIdentifiers(db: Executor, subjectId: string): Promise<IdentifierRow[]> {
+  return db
+    .selectFrom('subject_identifiers')
+    .selectAll()
+    .where('subject_id', '=', subjectId)
+    .orderBy('position')
+    .execute();
+}
+
+/** Replaces a subject's identifiers as a whole (identity documents are edited as one list). */
+export async function replaceIdentifiers(
+  db: Executor,
+  subjectId: string,
+  rows: NewRow<'subject_identifiers'>[],
+): Promise<void> {
+  await db.deleteFrom('subject_identifiers').where('subject_id', '=', subjectId).execute();
+  if (rows.length) await db.insertInto('subject_identifiers').values(rows).execute();
+}
+
+export interface DuplicateCriteria {
+  kind: SubjectKind;
+  nameKey: string;
+  dateOfBirth: string | null;
+  jurisdiction: string | null;
+  registrationNumber: string | null;
+  lei: string | null;
+  identifierIndexes: Uint8Array[];
+}
+
+export interface DuplicateHit {
+  id: string;
+  kind: SubjectKind;
+  display_name: string;
+  reason: DuplicateReason;
+}
+
+/** Subjects matching any duplicate criterion, one row per (subject, reason). */
+export async function findDuplicateHits(db: Executor, c: DuplicateCriteria): Promise<DuplicateHit[]> {
+  const base = () =>
+    db.selectFrom('subjects').select(['subjects.id', 'subjects.kind', 'subjects.display_name']);
+  const queries: (() => Promise<DuplicateHit[]>)[] = [];
+  const tag = (reason: DuplicateReason) => (rows: Pick<SubjectRow, 'id' | 'kind' | 'display_name'>[]) =>
+    rows.map((r) => ({ ...r, reason }));
+  if (c.identifierIndexes.length) {
+    queries.push(() =>
+      base()
+        .innerJoin('subject_identifiers', 'subject_identifiers.subject_id', 'subjects.id')
+        .where(
+          'subject_identifiers.value_bidx',
+          'in',
+          c.identifierIndexes.map((b) => Buffer.from(b)),
+        )
+        .distinct()
+        .execute()
+        .then(tag('identity_document')),
+    );
+  }
+  if (c.lei) queries.push(() => base().where('lei', '=', c.lei).execute().then(tag('lei')));
+  if (c.jurisdiction && c.registrationNumber) {
+    queries.push(() =>
+      base()
+        .where('jurisdiction', '=', c.jurisdiction)
+        .where('registration_number', '=', c.registrationNumber)
+        .execute()
+        .then(tag('registration_number')),
+    );
+  }
+  if (c.kind === 'person' && c.dateOfBirth) {
+    queries.push(() =>
+      base()
+        .where('kind', '=', 'person')
+        .where('name_key', '=', c.nameKey)
+        .where('date_of_birth', '=', c.dateOfBirth)
+        .execute()
+        .then(tag('name_and_date_of_birth')),
+    );
+  }
+  if (c.kind === 'entity' && c.jurisdiction) {
+    queries.push(() =>
+      base()
+        .where('kind', '=', 'entity')
+        .where('name_key', '=', c.nameKey)
+        .where('jurisdiction', '=', c.jurisdiction)
+        .execute()
+        .then(tag('name_and_jurisdiction')),
+    );
+  }
+  // Sequential on purpose: a transaction is one connection, and PGlite serialises anyway.
+  const hits: DuplicateHit[] = [];
+  for (const q of queries) hits.push(...(await q()));
+  return hits;
+}
+
+export interface SubjectListFilter {
+  kind?: SubjectKind | undefined;
+  /** Normalised search tokens; each must occur in the name key. */
+  tokens: string[];
+  after: { createdAt: string; id: string } | null;
+  limit: number;
+}
+
+export async function listSubjectRows(db: Executor, f: SubjectListFilter): Promise<SubjectRow[]> {
+  let q = db.selectFrom('subjects').selectAll();
+  if (f.kind) q = q.where('kind', '=', f.kind);
+  for (const token of f.tokens) {
+    // Tokens hold letters and digits only, but escape anyway so the pattern can never widen.
+    q = q.where('name_key', 'like', `%${token.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+  }
+  if (f.after) {
+    const createdAt = new Date(f.after.createdAt);
+    const id = f.after.id;
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '>', createdAt),
+        eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
+      ]),
+    );
+  }
+  return q.orderBy('created_at').orderBy('id').limit(f.limit).execute();
+}

@@ -1,0 +1,83 @@
+/**
+ * Starts the internal server: migrates the database (under the migration lock), loads the key ring,
+ * serves the staff API over TLS and the mTLS link for the portal on its own listener, and shuts both
+ * down gracefully.
+ */
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { openDatabase, type Database } from '../../db/connect.ts';
+import { migrate } from '../../db/migrate.ts';
+import type { Config } from '../../platform/config.ts';
+import { loadKeyring } from '../../platform/crypto/keyring.ts';
+import type { App } from '../shared/create-http-app.ts';
+import { buildInternalApp } from './build-app.ts';
+import { buildLinkApp } from './link/build-link-app.ts';
+
+export interface RunningInternal {
+  apiUrl: string;
+  linkUrl: string;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database (PostgreSQL or the embedded one). */
+export function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    caPem: config.databaseCaFile ? readFileSync(config.databaseCaFile, 'utf8') : undefined,
+  });
+}
+
+function urlOf(app: App, scheme: string): string {
+  const addr = app.server.address();
+  if (!addr || typeof addr === 'string') return String(addr);
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return `${scheme}://${host}:${addr.port}`;
+}
+
+export async function startInternalServer(config: Config, logger: Logger): Promise<RunningInternal> {
+  const keyring = loadKeyring({ inline: config.keyring, file: config.keyringFile });
+  const database = await openConfiguredDatabase(config);
+  let api: App | undefined;
+  let link: App | undefined;
+  try {
+    const result = await migrate(database);
+    if (result.applied.length) logger.info({ applied: result.applied }, 'migrations applied');
+    const deps = { config, database, keyring };
+    const https = config.internal.tls
+      ? {
+          cert: readFileSync(config.internal.certFile, 'utf8'),
+          key: readFileSync(config.internal.keyFile, 'utf8'),
+        }
+      : null;
+    api = await buildInternalApp(deps, { logger: logger.child({ server: 'internal' }), https });
+    link = await buildLinkApp(deps, {
+      logger: logger.child({ server: 'link' }),
+      tls: {
+        cert: readFileSync(config.internal.certFile, 'utf8'),
+        key: readFileSync(config.internal.keyFile, 'utf8'),
+        ca: readFileSync(config.internal.link.caFile, 'utf8'),
+      },
+    });
+    await api.listen({ host: config.internal.host, port: config.internal.port });
+    await link.listen({ host: config.internal.link.host, port: config.internal.link.port });
+  } catch (err) {
+    await api?.close().catch(() => undefined);
+    await link?.close().catch(() => undefined);
+    await database.close();
+    throw err;
+  }
+  const apiApp = api;
+  const linkApp = link;
+  return {
+    apiUrl: urlOf(apiApp, config.internal.tls ? 'https' : 'http'),
+    linkUrl: urlOf(linkApp, 'https'),
+    database,
+    async close() {
+      await Promise.allSettled([apiApp.close(), linkApp.close()]);
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,567 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { backends } from '../../../../test/support/db.ts';
+import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import {
+  auditOf,
+  makeApplication,
+  makeProgramme,
+  makeStaffUser,
+  makeSubject,
+} from '../../../../test/support/factories-applications.ts';
+
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+for (const backend of backends) {
+  describe(`applications routes [${backend.kind}]`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(backend);
+    });
+    after(() => t.close());
+
+    const statusOf = async (id: string) =>
+      await t.database.db
+        .selectFrom('applications')
+        .select(['status', 'version'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+
+    /** Every route, with a body that would be valid for it. */
+    const routes = async () => {
+      const app = await makeApplication(t.ctx);
+      const subject = await makeSubject(t.database.db);
+      const a = `/api/v1/applications/${app.id}`;
+      return {
+        app,
+        list: [
+          ['GET', '/api/v1/applications', undefined],
+          [
+            'POST',
+            '/api/v1/applications',
+            { programmeId: app.programme.id, subjects: [{ subjectId: subject.id, role: 'applicant' }] },
+          ],
+          ['GET', a, undefined],
+          ['POST', `${a}/transitions`, { to: 'in_review' }],
+          ['POST', `${a}/subjects`, { subjectId: subject.id, role: 'director' }],
+          ['DELETE', `${a}/subjects/${app.subjects[0]!.id}/applicant`, undefined],
+          ['PUT', `${a}/assignee`, { assigneeId: null }],
+          ['POST', `${a}/notes`, { body: 'hello' }],
+          ['GET', `${a}/notes`, undefined],
+        ] as const,
+      };
+    };
+
+    it('401 without credentials on every route', async () => {
+      const { list } = await routes();
+      for (const [method, url, body] of list) {
+        assert.equal((await t.call(method, url, { token: null, body })).statusCode, 401, `${method} ${url}`);
+      }
+    });
+
+    it('403 for a key without the right, per route, and nothing changes', async () => {
+      const { app, list } = await routes();
+      const expected = [
+        'application:read',
+        'application:write',
+        'application:read',
+        'application:transition',
+        'application:write',
+        'application:write',
+        'application:write',
+        'application:write',
+        'application:read',
+      ];
+      for (const [i, [method, url, body]] of list.entries()) {
+        const res = await t.call(method, url, { token: t.noRightsToken, body });
+        assert.equal(res.statusCode, 403, `${method} ${url}`);
+        // A key with every application right except the one the route needs is refused too.
+        const others = (['application:read', 'application:write', 'application:transition'] as const).filter(
+          (r) => r !== expected[i],
+        );
+        const almost = await t.call(method, url, { token: await t.tokenWith([...others]), body });
+        assert.equal(almost.statusCode, 403, `${method} ${url} without ${expected[i]}`);
+        assert.match(almost.json().detail, new RegExp(expected[i]!));
+      }
+      assert.deepEqual(await statusOf(app.id), { status: 'draft', version: 1 });
+      assert.deepEqual(
+        (await auditOf(t.database.db, app.id)).map((e) => e.type),
+        ['application.created'],
+      );
+    });
+
+    it('the right alone is enough: read, write and transition keys', async () => {
+      const app = await makeApplication(t.ctx);
+      const reader = await t.tokenWith(['application:read']);
+      const writer = await t.tokenWith(['application:write']);
+      const mover = await t.tokenWith(['application:transition']);
+      assert.equal(
+        (await t.call('GET', `/api/v1/applications/${app.id}`, { token: reader })).statusCode,
+        200,
+      );
+      assert.equal(
+        (await t.call('POST', `/api/v1/applications/${app.id}/notes`, { token: writer, body: { body: 'x' } }))
+          .statusCode,
+        201,
+      );
+      assert.equal(
+        (
+          await t.call('POST', `/api/v1/applications/${app.id}/transitions`, {
+            token: mover,
+            body: { to: 'in_review' },
+          })
+        ).statusCode,
+        200,
+      );
+    });
+
+    it('400 for bad input and unknown fields on every route that takes input', async () => {
+      const app = await makeApplication(t.ctx);
+      const applicant = app.subjects[0]!.id;
+      const a = `/api/v1/applications/${app.id}`;
+      const create = (body: unknown) => t.call('POST', '/api/v1/applications', { body });
+      const unknown = await create({
+        programmeId: app.programme.id,
+        subjects: [{ subjectId: applicant, role: 'applicant' }],
+        status: 'approved',
+      });
+      assert.equal(unknown.statusCode, 400);
+      assert.deepEqual(unknown.json().errors, [{ path: 'body/status', message: 'unknown field' }]);
+      assert.equal(
+        (await create({ programmeId: app.programme.id, subjects: [{ subjectId: applicant, role: 'owner' }] }))
+          .statusCode,
+        400,
+      );
+      assert.equal((await create({ programmeId: app.programme.id, subjects: [] })).statusCode, 400);
+      assert.equal(
+        (await create({ programmeId: 'nope', subjects: [{ subjectId: applicant, role: 'applicant' }] }))
+          .statusCode,
+        400,
+      );
+
+      const cases: [string, string, unknown][] = [
+        ['POST', `${a}/transitions`, { to: 'in_review', force: true }],
+        ['POST', `${a}/transitions`, { to: '' }],
+        ['POST', `${a}/subjects`, { subjectId: applicant, role: 'director', share: 10 }],
+        ['POST', `${a}/subjects`, { subjectId: applicant, role: 'boss' }],
+        ['DELETE', `${a}/subjects/${applicant}/boss`, undefined],
+        ['DELETE', `${a}/subjects/not-a-uuid/director`, undefined],
+        ['PUT', `${a}/assignee`, { assigneeId: null, note: 'x' }],
+        ['PUT', `${a}/assignee`, { assigneeId: 'someone' }],
+        ['PUT', `${a}/assignee`, {}],
+        ['POST', `${a}/notes`, { body: 'x', pinned: true }],
+        ['POST', `${a}/notes`, { body: '' }],
+        ['POST', `${a}/notes`, { body: '   \n ' }],
+        ['POST', `${a}/notes`, { body: 'x'.repeat(10001) }],
+        ['GET', `${a}/notes?limit=500`, undefined],
+        ['GET', '/api/v1/applications?owner=me', undefined],
+        ['GET', '/api/v1/applications?programmeId=nope', undefined],
+        ['GET', '/api/v1/applications?cursor=bm9wZQ', undefined],
+        ['GET', '/api/v1/applications/not-a-uuid', undefined],
+      ];
+      for (const [method, url, body] of cases) {
+        const res = await t.call(method, url, { body });
+        assert.equal(res.statusCode, 400, `${method} ${url} ${JSON.stringify(body)?.slice(0, 60)}`);
+        assert.equal(res.json().code, 'validation');
+      }
+      assert.equal(
+        (await t.call('POST', `${a}/notes`, { body: { body: 'x'.repeat(10000) } })).statusCode,
+        201,
+        '10000 characters is allowed',
+      );
+      assert.deepEqual(await statusOf(app.id), { status: 'draft', version: 1 });
+    });
+
+    it('400 naming the field for ids in a body that name nothing, and for applicant rules', async () => {
+      const programme = await makeProgramme(t.ctx, { allowedEntityTypes: ['entity'] });
+      const company = await makeSubject(t.database.db, { kind: 'entity' });
+      const person = await makeSubject(t.database.db, { kind: 'person' });
+      const disabled = await makeStaffUser(t.database.db, { status: 'disabled' });
+      const create = async (body: unknown) => {
+        const res = await t.call('POST', '/api/v1/applications', { body });
+        assert.equal(res.statusCode, 400, JSON.stringify(body));
+        assert.equal(res.json().code, 'validation');
+        return res.json().errors as { path: string; message: string }[];
+      };
+      const ok = { programmeId: programme.id, subjects: [{ subjectId: company.id, role: 'applicant' }] };
+      assert.deepEqual((await create({ ...ok, programmeId: UNKNOWN }))[0]!.path, 'programmeId');
+      assert.deepEqual(
+        (await create({ ...ok, subjects: [...ok.subjects, { subjectId: UNKNOWN, role: 'director' }] })).map(
+          (e) => e.path,
+        ),
+        ['subjects/1/subjectId'],
+      );
+      assert.deepEqual(
+        (await create({ ...ok, assigneeId: UNKNOWN })).map((e) => e.path),
+        ['assigneeId'],
+      );
+      assert.deepEqual(
+        (await create({ ...ok, assigneeId: disabled.id })).map((e) => e.path),
+        ['assigneeId'],
+      );
+      const wrongKind = await create({
+        programmeId: programme.id,
+        subjects: [{ subjectId: person.id, role: 'applicant' }],
+      });
+      assert.equal(wrongKind[0]!.path, 'subjects/0/subjectId');
+      assert.match(wrongKind[0]!.message, /entity/);
+      assert.match(
+        (
+          await create({ programmeId: programme.id, subjects: [{ subjectId: person.id, role: 'director' }] })
+        )[0]!.message,
+        /exactly one applicant/,
+      );
+      assert.match(
+        (await create({ ...ok, subjects: [...ok.subjects, { subjectId: person.id, role: 'applicant' }] }))[0]!
+          .message,
+        /exactly one applicant is required \(found 2\)/,
+      );
+      const director = { subjectId: person.id, role: 'director' };
+      assert.deepEqual(await create({ ...ok, subjects: [...ok.subjects, director, director] }), [
+        { path: 'subjects/2', message: 'subject already listed as director' },
+      ]);
+      const count = await t.database.db
+        .selectFrom('applications')
+        .select('id')
+        .where('programme_id', '=', programme.id)
+        .execute();
+      assert.equal(count.length, 0);
+    });
+
+    it('404 for an unknown application id on every route', async () => {
+      const subject = await makeSubject(t.database.db);
+      const a = `/api/v1/applications/${UNKNOWN}`;
+      for (const [method, url, body] of [
+        ['GET', a, undefined],
+        ['POST', `${a}/transitions`, { to: 'in_review' }],
+        ['POST', `${a}/subjects`, { subjectId: subject.id, role: 'director' }],
+        ['DELETE', `${a}/subjects/${subject.id}/director`, undefined],
+        ['PUT', `${a}/assignee`, { assigneeId: null }],
+        ['POST', `${a}/notes`, { body: 'hello' }],
+        ['GET', `${a}/notes`, undefined],
+      ] as const) {
+        const res = await t.call(method, url, { body });
+        assert.equal(res.statusCode, 404, `${method} ${url}`);
+        assert.equal(res.json().code, 'not_found');
+      }
+    });
+
+    it('creates an application: reference, initial status, subjects, assignee; row and audit event', async () => {
+      const programme = await makeProgramme(t.ctx);
+      const company = await makeSubject(t.database.db, { kind: 'entity', displayName: 'Acme Ltd' });
+      const director = await makeSubject(t.database.db, { displayName: 'Zed Director' });
+      const staff = await makeStaffUser(t.database.db, { displayName: 'Grace Hopper' });
+      const subjects = [
+        { subjectId: director.id, role: 'director' },
+        { subjectId: director.id, role: 'ubo' },
+        { subjectId: company.id, role: 'applicant' },
+      ];
+      const res = await t.call('POST', '/api/v1/applications', {
+        body: { programmeId: programme.id, assigneeId: staff.id, subjects },
+      });
+      assert.equal(res.statusCode, 201);
+      const app = res.json();
+      assert.match(app.reference, /^APP-\d{6}$/);
+      assert.equal(app.status, 'draft');
+      assert.deepEqual(app.allowedTransitions, ['in_review']);
+      assert.deepEqual(app.programme, { id: programme.id, name: programme.name });
+      assert.deepEqual(app.assignee, { id: staff.id, username: staff.username, displayName: 'Grace Hopper' });
+      assert.deepEqual(app.subjects, [
+        { id: company.id, kind: 'entity', displayName: 'Acme Ltd', role: 'applicant' },
+        { id: director.id, kind: 'person', displayName: 'Zed Director', role: 'director' },
+        { id: director.id, kind: 'person', displayName: 'Zed Director', role: 'ubo' },
+      ]);
+      assert.equal(app.version, 1);
+
+      const row = await t.database.db
+        .selectFrom('applications')
+        .selectAll()
+        .where('id', '=', app.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.reference, app.reference);
+      assert.equal(row.status, 'draft');
+      assert.equal(row.assignee_id, staff.id);
+      const links = await t.database.db
+        .selectFrom('application_subjects')
+        .select(['subject_id', 'role'])
+        .where('application_id', '=', app.id)
+        .orderBy('role')
+        .execute();
+      assert.deepEqual(links, [
+        { subject_id: company.id, role: 'applicant' },
+        { subject_id: director.id, role: 'director' },
+        { subject_id: director.id, role: 'ubo' },
+      ]);
+      assert.deepEqual(await auditOf(t.database.db, app.id), [
+        {
+          type: 'application.created',
+          payload: { programmeId: programme.id, reference: app.reference, status: 'draft', subjects },
+        },
+      ]);
+      assert.deepEqual((await t.call('GET', `/api/v1/applications/${app.id}`)).json(), app);
+
+      const next = await makeApplication(t.ctx, { programmeId: programme.id });
+      assert.ok(
+        Number(next.reference.slice(4)) > Number(app.reference.slice(4)),
+        'references come from the sequence',
+      );
+    });
+
+    it('transitions along the programme only; an invalid move is refused and changes nothing', async () => {
+      const app = await makeApplication(t.ctx);
+      const url = `/api/v1/applications/${app.id}/transitions`;
+      const bad = await t.call('POST', url, { body: { to: 'approved' } });
+      assert.equal(bad.statusCode, 409);
+      assert.equal(bad.json().code, 'invalid_transition');
+      assert.deepEqual(bad.json().allowed, ['in_review']);
+      assert.match(bad.json().detail, /allowed: in_review/);
+      assert.equal((await t.call('POST', url, { body: { to: 'no_such_status' } })).statusCode, 409);
+      assert.equal(
+        (await t.call('POST', url, { body: { to: 'draft' } })).statusCode,
+        409,
+        'staying put is not a transition',
+      );
+      assert.deepEqual(await statusOf(app.id), { status: 'draft', version: 1 });
+      assert.deepEqual(
+        (await auditOf(t.database.db, app.id)).map((e) => e.type),
+        ['application.created'],
+      );
+
+      const moved = await t.call('POST', url, {
+        body: { to: 'in_review', reason: 'documents complete', version: 1 },
+      });
+      assert.equal(moved.statusCode, 200);
+      assert.equal(moved.json().status, 'in_review');
+      assert.equal(moved.json().version, 2);
+      assert.deepEqual(moved.json().allowedTransitions, ['draft', 'approved', 'rejected']);
+      assert.deepEqual(await statusOf(app.id), { status: 'in_review', version: 2 });
+      assert.deepEqual((await auditOf(t.database.db, app.id)).at(-1), {
+        type: 'application.status_changed',
+        payload: { from: 'draft', to: 'in_review', reason: 'documents complete' },
+      });
+
+      const stale = await t.call('POST', url, { body: { to: 'approved', version: 1 } });
+      assert.equal(stale.statusCode, 409);
+      assert.equal(stale.json().code, 'version_conflict');
+      assert.deepEqual(await statusOf(app.id), { status: 'in_review', version: 2 });
+
+      const done = await t.call('POST', url, { body: { to: 'approved' } });
+      assert.equal(done.statusCode, 200);
+      assert.deepEqual(done.json().allowedTransitions, [], 'nothing leaves a terminal status');
+      const after = await t.call('POST', url, { body: { to: 'draft' } });
+      assert.equal(after.statusCode, 409);
+      assert.deepEqual(after.json().allowed, []);
+    });
+
+    it('concurrent transitions: exactly one succeeds, with or without a version', async () => {
+      for (const body of [{ to: 'in_review' }, { to: 'in_review', version: 1 }]) {
+        const app = await makeApplication(t.ctx);
+        const url = `/api/v1/applications/${app.id}/transitions`;
+        const results = await Promise.all([t.call('POST', url, { body }), t.call('POST', url, { body })]);
+        assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409], JSON.stringify(body));
+        assert.deepEqual(await statusOf(app.id), { status: 'in_review', version: 2 });
+        const changes = (await auditOf(t.database.db, app.id)).filter(
+          (e) => e.type === 'application.status_changed',
+        );
+        assert.equal(changes.length, 1);
+      }
+    });
+
+    it('adds and removes subject roles; the only applicant stays', async () => {
+      const app = await makeApplication(t.ctx);
+      const applicant = app.subjects[0]!.id;
+      const other = await makeSubject(t.database.db, { kind: 'entity' });
+      const a = `/api/v1/applications/${app.id}`;
+
+      const added = await t.call('POST', `${a}/subjects`, {
+        body: { subjectId: other.id, role: 'shareholder' },
+      });
+      assert.equal(added.statusCode, 201);
+      assert.deepEqual(
+        added.json().subjects.map((s: { id: string; role: string }) => [s.id, s.role]),
+        [
+          [applicant, 'applicant'],
+          [other.id, 'shareholder'],
+        ],
+      );
+      assert.equal(added.json().version, 2);
+      assert.deepEqual((await auditOf(t.database.db, app.id)).at(-1), {
+        type: 'application.subject_added',
+        payload: { subjectId: other.id, role: 'shareholder' },
+      });
+
+      const again = await t.call('POST', `${a}/subjects`, {
+        body: { subjectId: other.id, role: 'shareholder' },
+      });
+      assert.equal(again.statusCode, 409);
+      assert.equal(again.json().code, 'conflict');
+      assert.equal(
+        (await t.call('POST', `${a}/subjects`, { body: { subjectId: other.id, role: 'applicant' } }))
+          .statusCode,
+        409,
+      );
+      const unknownSubject = await t.call('POST', `${a}/subjects`, {
+        body: { subjectId: UNKNOWN, role: 'director' },
+      });
+      assert.equal(unknownSubject.statusCode, 400);
+      assert.deepEqual(unknownSubject.json().errors, [{ path: 'subjectId', message: 'no such subject' }]);
+
+      const onlyApplicant = await t.call('DELETE', `${a}/subjects/${applicant}/applicant`);
+      assert.equal(onlyApplicant.statusCode, 409);
+      assert.match(onlyApplicant.json().detail, /only applicant/);
+      assert.equal(
+        (await t.call('DELETE', `${a}/subjects/${other.id}/director`)).statusCode,
+        404,
+        'a role the subject does not hold',
+      );
+
+      const removed = await t.call('DELETE', `${a}/subjects/${other.id}/shareholder`);
+      assert.equal(removed.statusCode, 200);
+      assert.equal(removed.json().subjects.length, 1);
+      assert.equal(removed.json().version, 3);
+      const links = await t.database.db
+        .selectFrom('application_subjects')
+        .select(['subject_id', 'role'])
+        .where('application_id', '=', app.id)
+        .execute();
+      assert.deepEqual(links, [{ subject_id: applicant, role: 'applicant' }]);
+      assert.deepEqual(
+        (await auditOf(t.database.db, app.id)).map((e) => e.type),
+        ['application.created', 'application.subject_added', 'application.subject_removed'],
+      );
+    });
+
+    it('assigns to an active staff user, refuses unknown or disabled users, unassigns', async () => {
+      const app = await makeApplication(t.ctx);
+      const staff = await makeStaffUser(t.database.db);
+      const disabled = await makeStaffUser(t.database.db, { status: 'disabled' });
+      const url = `/api/v1/applications/${app.id}/assignee`;
+      const res = await t.call('PUT', url, { body: { assigneeId: staff.id } });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.json().assignee.id, staff.id);
+      for (const assigneeId of [disabled.id, UNKNOWN]) {
+        const refused = await t.call('PUT', url, { body: { assigneeId } });
+        assert.equal(refused.statusCode, 400);
+        assert.deepEqual(refused.json().errors, [
+          { path: 'assigneeId', message: 'no such active staff user' },
+        ]);
+      }
+      const row = await t.database.db
+        .selectFrom('applications')
+        .select('assignee_id')
+        .where('id', '=', app.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.assignee_id, staff.id);
+      const cleared = await t.call('PUT', url, { body: { assigneeId: null } });
+      assert.equal(cleared.statusCode, 200);
+      assert.equal(cleared.json().assignee, null);
+      const events = (await auditOf(t.database.db, app.id)).filter((e) => e.type === 'application.assigned');
+      assert.deepEqual(
+        events.map((e) => e.payload),
+        [
+          { from: null, to: staff.id },
+          { from: staff.id, to: null },
+        ],
+      );
+    });
+
+    it('adds notes (audited without their text) and lists them oldest first, paginated', async () => {
+      const app = await makeApplication(t.ctx);
+      const url = `/api/v1/applications/${app.id}/notes`;
+      const created = await t.call('POST', url, { body: { body: 'Passport checked against the original' } });
+      assert.equal(created.statusCode, 201);
+      const note = created.json();
+      assert.equal(note.body, 'Passport checked against the original');
+      assert.match(note.author, /^api_key:/);
+      const row = await t.database.db
+        .selectFrom('application_notes')
+        .selectAll()
+        .where('id', '=', note.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.application_id, app.id);
+      const event = (await auditOf(t.database.db, app.id)).at(-1)!;
+      assert.deepEqual(event, { type: 'application.note_added', payload: { noteId: note.id, length: 37 } });
+      assert.ok(!JSON.stringify(event).includes('Passport'));
+
+      await t.call('POST', url, { body: { body: 'second' } });
+      await t.call('POST', url, { body: { body: 'third' } });
+      const first = await t.call('GET', `${url}?limit=2`);
+      assert.equal(first.statusCode, 200);
+      assert.deepEqual(
+        first.json().items.map((n: { body: string }) => n.body),
+        ['Passport checked against the original', 'second'],
+      );
+      const second = await t.call('GET', `${url}?limit=2&cursor=${first.json().nextCursor}`);
+      assert.deepEqual(
+        second.json().items.map((n: { body: string }) => n.body),
+        ['third'],
+      );
+      assert.equal(second.json().nextCursor, null);
+    });
+
+    it('lists applications with filters and keyset pagination', async () => {
+      const programme = await makeProgramme(t.ctx);
+      const staff = await makeStaffUser(t.database.db);
+      const shared = await makeSubject(t.database.db);
+      const a1 = await makeApplication(t.ctx, { programmeId: programme.id });
+      const a2 = await makeApplication(t.ctx, { programmeId: programme.id, assigneeId: staff.id });
+      const a3 = await makeApplication(t.ctx, { programmeId: programme.id, applicantId: shared.id });
+      const elsewhere = await makeApplication(t.ctx, { applicantId: shared.id });
+      await t.call('POST', `/api/v1/applications/${a3.id}/transitions`, { body: { to: 'in_review' } });
+
+      const ids = async (query: string) => {
+        const res = await t.call('GET', `/api/v1/applications?${query}`);
+        assert.equal(res.statusCode, 200, query);
+        return res.json().items.map((i: { id: string }) => i.id);
+      };
+      assert.deepEqual(await ids(`programmeId=${programme.id}`), [a1.id, a2.id, a3.id]);
+      assert.deepEqual(await ids(`programmeId=${programme.id}&status=draft`), [a1.id, a2.id]);
+      assert.deepEqual(await ids(`subjectId=${shared.id}`), [a3.id, elsewhere.id]);
+      assert.deepEqual(await ids(`assigneeId=${staff.id}`), [a2.id]);
+      assert.deepEqual(await ids(`assigneeId=${UNKNOWN}`), []);
+
+      const page1 = (await t.call('GET', `/api/v1/applications?programmeId=${programme.id}&limit=2`)).json();
+      assert.deepEqual(
+        page1.items.map((i: { id: string }) => i.id),
+        [a1.id, a2.id],
+      );
+      assert.deepEqual(page1.items[1].assignee, {
+        id: staff.id,
+        username: staff.username,
+        displayName: staff.display_name,
+      });
+      assert.deepEqual(page1.items[0].programme, { id: programme.id, name: programme.name });
+      assert.equal(page1.items[0].subjects, undefined, 'list items are summaries');
+      const page2 = (
+        await t.call(
+          'GET',
+          `/api/v1/applications?programmeId=${programme.id}&limit=2&cursor=${page1.nextCursor}`,
+        )
+      ).json();
+      assert.deepEqual(
+        page2.items.map((i: { id: string; status: string }) => [i.id, i.status]),
+        [[a3.id, 'in_review']],
+      );
+      assert.equal(page2.nextCursor, null);
+    });
+
+    it('an application keeps its programme status machine honest when the programme changes', async () => {
+      const programme = await makeProgramme(t.ctx);
+      const app = await makeApplication(t.ctx, { programmeId: programme.id });
+      // draft → approved becomes allowed: the next transition sees the new machine.
+      const patched = await t.call('PATCH', `/api/v1/programmes/${programme.id}`, {
+        body: { version: 1, transitions: [...programme.transitions, { from: 'draft', to: 'approved' }] },
+      });
+      assert.equal(patched.statusCode, 200);
+      assert.deepEqual((await t.call('GET', `/api/v1/applications/${app.id}`)).json().allowedTransitions, [
+        'in_review',
+        'approved',
+      ]);
+      assert.equal(
+        (await t.call('POST', `/api/v1/applications/${app.id}/transitions`, { body: { to: 'approved' } }))
+          .statusCode,
+        200,
+      );
+    });
+  });
+}

@@ -65,7 +65,10 @@ async function serve(target: Target): Promise<void> {
     await admin.end();
     const url = new URL(PG_URL);
     url.pathname = `/${name}`;
-    database = await openDatabase({ url: url.toString(), poolSize: 20 });
+    database = await openDatabase({
+      url: url.toString(),
+      poolSize: Number(process.env['DOSSIER_BENCH_POOL'] ?? 10),
+    });
     dropDb = async () => {
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();

@@ -2,6 +2,7 @@
  * Opens the database: PostgreSQL (pg pool) when a URL is given, otherwise the embedded PGlite under
  * `<dataDir>/db`, guarded by a lock file so that two processes never open the same files.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -20,6 +21,16 @@ export interface Database {
     script: string,
     after: (q: (sql: string, params: unknown[]) => Promise<unknown>) => Promise<void>,
   ): Promise<void>;
+  /**
+   * Subscribes to a notification channel. `onState(true)` once the subscription is live, `false`
+   * whenever it is lost (notifications may have been missed); on PostgreSQL a lost listener
+   * reconnects by itself. Returns an unsubscribe function.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onState: (live: boolean) => void,
+  ): Promise<() => Promise<void>>;
   /** Runs `fn` while holding a cluster-wide advisory lock (PostgreSQL) or the process lock (PGlite). */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -53,12 +64,43 @@ function lockKey(key: string): string {
   return `hashtextextended('${key.replaceAll("'", "''")}', 0)`;
 }
 
+/**
+ * Parameterised data statements run as named prepared statements, so PostgreSQL parses and plans each
+ * distinct query text once per connection instead of on every execution. The set of names is
+ * bounded: past the cap, new texts run unnamed as before. (A migration that changes a table's row
+ * type invalidates plans; servers run migrations before they serve.)
+ */
+const MAX_PREPARED = 1000;
+const preparedNames = new Map<string, string>();
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+function statementName(text: string): string | null {
+  let name = preparedNames.get(text);
+  if (name) return name;
+  if (preparedNames.size >= MAX_PREPARED || !PREPARABLE.test(text)) return null;
+  name = `d_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+  preparedNames.set(text, name);
+  return name;
+}
+
+function prepareByDefault(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && rest.length === 0) {
+      const name = statementName(text);
+      if (name) return query({ name, text, values });
+    }
+    return query(text, values, ...rest);
+  };
+}
+
 async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
   const ssl = options.caPem ? { ca: options.caPem, rejectUnauthorized: true } : undefined;
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20, ssl });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries in flight report their own error.
   });
+  pool.on('connect', prepareByDefault);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -76,6 +118,9 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
       } finally {
         client.release();
       }
+    },
+    async listen(channel, onMessage, onState) {
+      return listenPostgres(url, ssl, channel, onMessage, onState);
     },
     async withLock(key, fn) {
       const client = await pool.connect();
@@ -132,6 +177,14 @@ async function openPglite(options: OpenOptions): Promise<Database> {
         await after((sql, params) => tx.query(sql, params));
       });
     },
+    async listen(channel, onMessage, onState) {
+      const unlisten = await pglite.listen(channel, onMessage);
+      onState(true);
+      return async () => {
+        onState(false);
+        if (!pglite.closed) await unlisten();
+      };
+    },
     withLock(_key, fn) {
       return serial(fn);
     },
@@ -143,6 +196,60 @@ async function openPglite(options: OpenOptions): Promise<Database> {
         release();
       }
     },
+  };
+}
+
+/** A dedicated connection that LISTENs, reconnecting with backoff; `onState` tracks whether it is live. */
+async function listenPostgres(
+  url: string,
+  ssl: pg.ClientConfig['ssl'],
+  channel: string,
+  onMessage: (payload: string) => void,
+  onState: (live: boolean) => void,
+): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  let delay = 100;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, ssl });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onMessage(n.payload ?? '');
+    });
+    c.on('error', () => lost(c));
+    c.on('end', () => lost(c));
+    await c.connect();
+    await c.query(`LISTEN ${channel}`);
+    if (stopped) return void (await c.end());
+    client = c;
+    delay = 100;
+    onState(true);
+  };
+  const lost = (c: pg.Client) => {
+    if (client !== c) return;
+    client = null;
+    onState(false);
+    c.end().catch(() => undefined);
+    schedule();
+  };
+  const schedule = () => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      connect().catch(() => schedule());
+    }, delay);
+    retry.unref();
+    delay = Math.min(delay * 2, 10_000);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const c = client;
+    client = null;
+    onState(false);
+    await c?.end().catch(() => undefined);
   };
 }
 

@@ -2,7 +2,7 @@
  * HTTP tier support: the production build-app on a fresh migrated database, with an administrator
  * key (every right), a key with no rights, and helpers to call it through inject().
  */
-import type { LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse, RouteOptions } from 'fastify';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { createCtx, type Ctx } from '../../src/platform/context.ts';
 import { ALL_RIGHTS, type Right } from '../../src/modules/access/rights.ts';
@@ -34,7 +34,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ DOSSIER_DATA_DIR: '/nonexistent-dossier-test', ...overrides }, '/');
 }
 
-export async function startTestApp(backend: TestBackend): Promise<TestApp> {
+export async function startTestApp(
+  backend: TestBackend,
+  opts: { onRoute?: (route: RouteOptions) => void } = {},
+): Promise<TestApp> {
   const database = await backend.open();
   const keyring = testKeyring();
   const ctx = createCtx({
@@ -42,7 +45,7 @@ export async function startTestApp(backend: TestBackend): Promise<TestApp> {
     keyring,
     actor: { kind: 'system', label: 'test', rights: new Set(ALL_RIGHTS) },
   });
-  const app = await buildInternalApp({ config: testConfig(), database, keyring });
+  const app = await buildInternalApp({ config: testConfig(), database, keyring }, { onRoute: opts.onRoute });
   await app.ready();
   const tokenWith = async (rights: Right[]) => {
     if (rights.length === 0) {

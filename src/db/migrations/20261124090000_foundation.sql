@@ -157,3 +157,18 @@ CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
   FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
   FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+
+-- Servers cache API-key lookups; any change that affects authentication tells them to drop the
+-- entry (LISTEN dossier_api_keys). last_used_at alone does not.
+CREATE FUNCTION api_keys_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('dossier_api_keys', OLD.prefix);
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER api_keys_changed AFTER UPDATE ON api_keys FOR EACH ROW
+  WHEN (OLD.rights IS DISTINCT FROM NEW.rights OR OLD.revoked_at IS DISTINCT FROM NEW.revoked_at
+        OR OLD.expires_at IS DISTINCT FROM NEW.expires_at OR OLD.secret_hash IS DISTINCT FROM NEW.secret_hash
+        OR OLD.prefix IS DISTINCT FROM NEW.prefix OR OLD.name IS DISTINCT FROM NEW.name)
+  EXECUTE FUNCTION api_keys_notify_change();
+CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys FOR EACH ROW EXECUTE FUNCTION api_keys_notify_change();

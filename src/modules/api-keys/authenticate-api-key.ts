@@ -1,6 +1,7 @@
 /**
- * Turns a bearer token into an Actor, or null. Rights are read from the database on every request,
- * so revocation and changes take effect on the next request. Rejections of a real key (revoked,
+ * Turns a bearer token into an Actor, or null. The key row comes from the database, or from the
+ * process cache, which is invalidated on every change (see api-key.cache.ts), so revocation and
+ * changes of rights take effect on the next request. Rejections of a real key (revoked,
  * expired, wrong secret) are audited; malformed or unknown tokens are only logged by the caller.
  */
 import type { Kysely } from 'kysely';
@@ -8,6 +9,7 @@ import type { DB } from '../../db/types.ts';
 import type { Actor } from '../access/actor.ts';
 import { isRight, type Right } from '../access/rights.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import type { ApiKeyCache } from './api-key.cache.ts';
 import { parseToken, secretMatches } from './api-key.token.ts';
 
 export type ApiKeyAuthResult =
@@ -20,16 +22,21 @@ const LAST_USED_EVERY_MS = 60_000;
 export async function authenticateApiKey(
   db: Kysely<DB>,
   token: string,
-  opts: { now: Date; requestId: string | null },
+  opts: { now: Date; requestId: string | null; cache?: ApiKeyCache | undefined },
 ): Promise<ApiKeyAuthResult> {
   const parsed = parseToken(token);
   if (!parsed) return { ok: false, reason: 'malformed' };
-  const row = await db
-    .selectFrom('api_keys')
-    .select(['id', 'name', 'rights', 'secret_hash', 'revoked_at', 'expires_at'])
-    .where('prefix', '=', parsed.prefix)
-    .executeTakeFirst();
-  if (!row) return { ok: false, reason: 'unknown' };
+  const nowMs = opts.now.getTime();
+  let row = opts.cache?.get(parsed.prefix, nowMs);
+  if (!row) {
+    row = await db
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'rights', 'secret_hash', 'revoked_at', 'expires_at'])
+      .where('prefix', '=', parsed.prefix)
+      .executeTakeFirst();
+    if (!row) return { ok: false, reason: 'unknown' };
+    opts.cache?.set(parsed.prefix, row, nowMs);
+  }
   let reason: 'revoked' | 'expired' | 'bad_secret' | null = null;
   if (!secretMatches(parsed.secret, row.secret_hash)) reason = 'bad_secret';
   else if (row.revoked_at) reason = 'revoked';

@@ -2,12 +2,13 @@ import { inTransaction } from '../../db/transaction.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { invalidateApiKeyLocally } from './api-key.cache.ts';
 import { presentApiKey } from './api-key.presenter.ts';
 import type { ApiKeyView } from './api-key.schema.ts';
 
 /** Revokes a key; it stops working on the next request. Revoking twice is a no-op. */
 export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyView> {
-  return inTransaction(ctx.db, async (tx) => {
+  const view = await inTransaction(ctx.db, async (tx) => {
     const row = await tx
       .selectFrom('api_keys')
       .selectAll()
@@ -29,4 +30,7 @@ export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyView> {
     });
     return presentApiKey(updated);
   });
+  // Other servers hear of it through the database notification; this one drops it now.
+  invalidateApiKeyLocally(view.prefix);
+  return view;
 }

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import { openIdentifiers } from './subject.identifiers.ts';
 import { mayRevealIdentifiers } from './subject.policy.ts';
 import { presentSubject } from './subject.presenter.ts';
-import { findSubject, listIdentifiers } from './subject.repository.ts';
+import { findSubjectWithIdentifiers } from './subject.repository.ts';
 import type { SubjectView } from './subject.schema.ts';
 
 export interface GetSubjectInput {
@@ -15,13 +15,14 @@ export interface GetSubjectInput {
 
 /** One subject with its identity documents (masked unless revealed). */
 export async function getSubject(ctx: Ctx, input: GetSubjectInput): Promise<SubjectView> {
-  const row = await findSubject(ctx.db, input.id);
-  if (!row) throw notFound('subject');
+  const found = await findSubjectWithIdentifiers(ctx.db, input.id);
+  if (!found) throw notFound('subject');
+  const { row } = found;
   const reveal = input.revealIdentifiers === true;
   if (reveal && !mayRevealIdentifiers(ctx.actor)) {
     throw new AppError('forbidden', 'revealing identifiers requires the right "subject:reveal-identifiers"');
   }
-  const identifiers = openIdentifiers(ctx.keyring, row.id, await listIdentifiers(ctx.db, row.id));
+  const identifiers = openIdentifiers(ctx.keyring, row.id, found.identifiers);
   if (reveal && identifiers.length) {
     await recordAudit(ctx.db, ctx, {
       type: 'subject.identifiers_revealed',

@@ -2,6 +2,9 @@
  * SQL for subjects and their encrypted identifiers. Subjects are not yet scoped to programmes (the
  * schema has no link other than through applications); when they are, the scope joins here.
  */
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { preparedQuery } from '../../db/prepared.ts';
 import type { Executor } from '../../db/transaction.ts';
 import type { NewRow, Row } from '../../db/types.ts';
 import type { DuplicateReason, SubjectKind } from './subject.schema.ts';
@@ -17,6 +20,53 @@ export async function findSubject(
   let q = db.selectFrom('subjects').selectAll().where('id', '=', id);
   if (opts.forUpdate) q = q.forUpdate();
   return (await q.executeTakeFirst()) ?? null;
+}
+
+/**
+ * A subject and its identifiers in one round trip (the hot read path): the identifiers come back as
+ * a JSON array, with the ciphertext base64-encoded.
+ */
+const selectSubjectWithIdentifiers = preparedQuery((db: Executor, id: string) =>
+  db
+    .selectFrom('subjects')
+    .selectAll('subjects')
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('subject_identifiers as i')
+          .select([
+            'i.id',
+            'i.subject_id',
+            'i.type',
+            'i.country',
+            sql<string>`encode(i.value_enc, 'base64')`.as('value_enc'),
+            sql<string>`encode(i.value_bidx, 'base64')`.as('value_bidx'),
+            'i.issued_on',
+            'i.expires_on',
+            'i.position',
+          ])
+          .whereRef('i.subject_id', '=', 'subjects.id')
+          .orderBy('i.position'),
+      ).as('identifiers'),
+    )
+    .where('subjects.id', '=', id),
+);
+
+export async function findSubjectWithIdentifiers(
+  db: Executor,
+  id: string,
+): Promise<{ row: SubjectRow; identifiers: IdentifierRow[] } | null> {
+  const [found] = await selectSubjectWithIdentifiers(db, id);
+  if (!found) return null;
+  const { identifiers, ...row } = found;
+  return {
+    row: row as SubjectRow,
+    identifiers: identifiers.map((i) => ({
+      ...i,
+      value_enc: Buffer.from(i.value_enc, 'base64'),
+      value_bidx: Buffer.from(i.value_bidx, 'base64'),
+    })),
+  };
 }
 
 export async function findSubjectsByIds(

@@ -4,7 +4,15 @@
  * the key id stored in every ciphertext and the row context bound as additional data; equality lookups
  * on encrypted fields use an HMAC-SHA256 blind index.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 export type KeyPurpose = 'field' | 'blind-index' | 'kek';
@@ -26,7 +34,7 @@ const FORMAT_VERSION = 1;
 
 /** A loaded key ring. Key material never leaves this object except into node:crypto. */
 export class Keyring {
-  readonly #keys = new Map<string, { purpose: KeyPurpose; material: Buffer }>();
+  readonly #keys = new Map<string, { purpose: KeyPurpose; material: KeyObject }>();
   readonly #active: Record<KeyPurpose, string>;
 
   constructor(file: KeyringFile) {
@@ -35,7 +43,7 @@ export class Keyring {
       const material = Buffer.from(k.material, 'base64');
       if (material.length !== 32) throw new Error(`key ring: key ${k.id} is not 256 bits`);
       if (!PURPOSES.includes(k.purpose)) throw new Error(`key ring: key ${k.id} has unknown purpose`);
-      this.#keys.set(k.id, { purpose: k.purpose, material });
+      this.#keys.set(k.id, { purpose: k.purpose, material: createSecretKey(material) });
     }
     for (const p of PURPOSES) {
       const id = file.active[p];
@@ -81,7 +89,7 @@ export class Keyring {
       .digest();
   }
 
-  #key(id: string, purpose: KeyPurpose): Buffer {
+  #key(id: string, purpose: KeyPurpose): KeyObject {
     const k = this.#keys.get(id);
     if (!k || k.purpose !== purpose) throw new Error(`key ring: no ${purpose} key ${id}`);
     return k.material;

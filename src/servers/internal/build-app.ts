@@ -4,8 +4,8 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyBaseLogger } from 'fastify';
-import { authenticateApiKey } from '../../modules/api-keys/index.ts';
+import type { FastifyBaseLogger, RouteOptions } from 'fastify';
+import { ApiKeyCache, authenticateApiKey } from '../../modules/api-keys/index.ts';
 import { accessGate, bearerToken } from '../shared/access-gate.ts';
 import { createHttpApp, type App, type HttpAppOptions } from '../shared/create-http-app.ts';
 import type { InternalDeps } from './deps.ts';
@@ -19,6 +19,8 @@ import { subjectsRoutes } from './routes/subjects.routes.ts';
 export interface BuildInternalAppOptions {
   logger?: FastifyBaseLogger | false;
   https?: HttpAppOptions['https'];
+  /** Observes every route as it is registered (the access-matrix test builds its table from this). */
+  onRoute?: ((route: RouteOptions) => void) | undefined;
 }
 
 export async function buildInternalApp(
@@ -32,6 +34,23 @@ export async function buildInternalApp(
     https: options.https ?? null,
   });
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+
+  // API-key rows are cached per process and invalidated through database notifications.
+  const keyCache = new ApiKeyCache();
+  let unlisten: (() => Promise<void>) | null = null;
+  app.addHook('onReady', async () => {
+    unlisten = await database.listen(
+      'dossier_api_keys',
+      (prefix) => keyCache.invalidate(prefix),
+      (live) => keyCache.setLive(live),
+    );
+  });
+  app.addHook('onClose', async () => {
+    await unlisten?.();
+    keyCache.dispose();
+  });
+
   await app.register(accessGate, {
     db: database.db,
     keyring,
@@ -39,7 +58,11 @@ export async function buildInternalApp(
     resolveActor: async (req) => {
       const token = bearerToken(req);
       if (!token) return null;
-      const result = await authenticateApiKey(database.db, token, { now: new Date(), requestId: req.id });
+      const result = await authenticateApiKey(database.db, token, {
+        now: new Date(),
+        requestId: req.id,
+        cache: keyCache,
+      });
       if (!result.ok) {
         req.log.info({ reason: result.reason }, 'api key rejected');
         return null;
@@ -58,7 +81,12 @@ export async function buildInternalApp(
       security: [{ apiKey: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // No validator badge: it would make browsers call a public service from an on-premise install.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { validatorUrl: null },
+  });
 
   await app.register(healthRoutes, deps);
   await app.register(

@@ -43,7 +43,6 @@ export async function buildPortalApp(opts: BuildPortalAppOptions): Promise<App> 
       ? {
           cert: readFileSync(config.portal.certFile, 'utf8'),
           key: readFileSync(config.portal.keyFile, 'utf8'),
-          minVersion: 'TLSv1.2',
         }
       : null,
   });

@@ -3,6 +3,7 @@
  * portal-link client certificate and trusting the private CA only. The server certificate is always
  * verified, including its name against the URL host.
  */
+import { TLS_CLIENT_OPTIONS } from '../../platform/tls.ts';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { isIP } from 'node:net';
@@ -60,7 +61,7 @@ export function createLinkClient(opts: LinkClientOptions): LinkClient {
     key: opts.key,
     ca: opts.ca,
     rejectUnauthorized: true,
-    minVersion: 'TLSv1.2',
+    ...TLS_CLIENT_OPTIONS,
     keepAlive: true,
     maxSockets: 64,
     // SNI carries DNS names only; the certificate name check (checkServerIdentity, Node's default)

@@ -53,7 +53,6 @@ export async function buildLinkApp(deps: InternalDeps, opts: BuildLinkAppOptions
       ca: opts.tls.ca,
       requestCert: true,
       rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
     },
   });
 

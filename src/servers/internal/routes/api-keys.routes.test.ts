@@ -91,6 +91,35 @@ for (const backend of backends) {
       assert.deepEqual(types, ['api_key.created', 'api_key.revoked', 'api_key.rejected']);
     });
 
+    it('a change made outside this server (another server, the CLI, SQL) reaches the gate through the notification', async () => {
+      const token = await t.tokenWith(['audit:read']);
+      assert.equal((await t.call('GET', '/api/v1/audit-events', { token })).statusCode, 200); // now cached
+      const prefix = token.split('_')[1]!;
+      await t.database.db
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date() })
+        .where('prefix', '=', prefix)
+        .execute();
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 401; i++) {
+        status = (await t.call('GET', '/api/v1/audit-events', { token })).statusCode;
+        if (status !== 401) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 401);
+      const removed = await t.tokenWith(['audit:read']);
+      assert.equal((await t.call('GET', '/api/v1/audit-events', { token: removed })).statusCode, 200);
+      await t.database.db
+        .updateTable('api_keys')
+        .set({ rights: [] })
+        .where('prefix', '=', removed.split('_')[1]!)
+        .execute();
+      for (let i = 0; i < 50 && status !== 403; i++) {
+        status = (await t.call('GET', '/api/v1/audit-events', { token: removed })).statusCode;
+        if (status !== 403) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 403);
+    });
+
     it('a key cannot grant rights it does not hold', async () => {
       const limited = await t.tokenWith(['api-key:manage']);
       const res = await t.call('POST', '/api/v1/api-keys', {

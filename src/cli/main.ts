@@ -59,7 +59,7 @@ program
     "extra DNS names or IP addresses for the server certificates (e.g. the portal's public name)",
   )
   .action(async (opts: { host?: string[] }) => {
-    const cfg = config();
+    const cfg = config('init');
     printInit(await initialise(cfg, { hosts: opts.host ?? [] }), cfg, out);
     out('Initialised.');
   });

@@ -395,7 +395,7 @@ function label(path: string): string {
  * Which process the configuration is for. The DMZ portal holds no key ring and no database, so
  * those settings are only required of the internal server (and of the CLI, which acts like it).
  */
-export type ServerRole = 'internal' | 'portal' | 'all';
+export type ServerRole = 'internal' | 'portal' | 'all' | 'init';
 
 /** The settings the production profile refuses, each named. */
 export function productionProblems(
@@ -421,7 +421,8 @@ export function productionProblems(
     out.push(
       `${label('sms.transport')}: the development SMS transport "console" is not allowed in production`,
     );
-  if (!cfg.keyring && !existsSync(cfg.keyringFile)) {
+  // `dossier init` is what creates the key ring.
+  if (role !== 'init' && !cfg.keyring && !existsSync(cfg.keyringFile)) {
     out.push(
       `${label('keyringFile')}: key ring missing (${cfg.keyringFile}); run "dossier init" or set DOSSIER_KEYRING`,
     );

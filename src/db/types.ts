@@ -1,5 +1,5 @@
 /** Kysely table types; they mirror src/db/migrations exactly. */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** numeric columns come back as strings from both drivers. */
@@ -13,7 +13,7 @@ export interface StaffUsersTable {
   display_name: string;
   email: string;
   status: 'active' | 'disabled';
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface ApiKeysTable {

@@ -17,7 +17,8 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
   return out;
 }
 
-const PERSON_FIELDS = [
+/** The fields only a person has; the presenter's allow-list and the update's kind check. */
+export const PERSON_FIELDS = [
   'givenNames',
   'middleNames',
   'familyName',
@@ -29,7 +30,8 @@ const PERSON_FIELDS = [
   'nationalities',
 ] as const satisfies readonly (keyof PersonProfile)[];
 
-const ENTITY_FIELDS = [
+/** The fields only a legal entity has. */
+export const ENTITY_FIELDS = [
   'registeredName',
   'tradingNames',
   'registrationNumber',

@@ -4,7 +4,7 @@ import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { identifierIndexValue } from './subject.normalise.ts';
 import { openIdentifiers, sealIdentifiers, type OpenedIdentifier } from './subject.identifiers.ts';
-import { presentSubject } from './subject.presenter.ts';
+import { ENTITY_FIELDS, PERSON_FIELDS, presentSubject } from './subject.presenter.ts';
 import { assertValidSubject, compactProfile, deriveColumns, type Profile } from './subject.profile.ts';
 import { findSubject, listIdentifiers, replaceIdentifiers, updateSubjectRow } from './subject.repository.ts';
 import type { IdentityDocumentInput, SubjectView, UpdateSubjectBody } from './subject.schema.ts';
@@ -12,26 +12,8 @@ import type { IdentityDocumentInput, SubjectView, UpdateSubjectBody } from './su
 /** The subject to change plus the fields of the PATCH body. */
 export type UpdateSubjectInput = UpdateSubjectBody & { id: string };
 
-const PERSON_ONLY = [
-  'givenNames',
-  'middleNames',
-  'familyName',
-  'fullName',
-  'otherNames',
-  'dateOfBirth',
-  'placeOfBirth',
-  'gender',
-  'nationalities',
-];
-const ENTITY_ONLY = [
-  'registeredName',
-  'tradingNames',
-  'registrationNumber',
-  'jurisdiction',
-  'incorporationDate',
-  'legalForm',
-  'lei',
-];
+const PERSON_ONLY: readonly string[] = PERSON_FIELDS;
+const ENTITY_ONLY: readonly string[] = ENTITY_FIELDS;
 
 /**
  * Partially updates a subject under optimistic locking (`version`). Identity documents, when given,

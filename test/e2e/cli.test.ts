@@ -124,24 +124,50 @@ describe('dossier CLI (embedded database)', () => {
     }
   });
 
-  it('audit verify passes, then names the first row altered behind the database triggers', async () => {
+  it('audit verify names the first altered, removed or reordered event, and passes again once repaired', async () => {
     const ok = await runCli(['audit', 'verify'], env);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /Audit trail intact/);
 
-    const database = await openDatabase({ dataDir });
-    try {
-      await sql.raw('ALTER TABLE audit_events DISABLE TRIGGER USER').execute(database.db);
-      await sql
-        .raw(`UPDATE audit_events SET payload = '{"name":"forged"}' WHERE seq = 2`)
-        .execute(database.db);
-      await sql.raw('ALTER TABLE audit_events ENABLE TRIGGER USER').execute(database.db);
-    } finally {
-      await database.close();
-    }
-    const bad = await runCli(['audit', 'verify'], env);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stdout, /AUDIT TRAIL BROKEN at event 2/);
+    /** Runs SQL on the embedded database with the append-only triggers disabled, as its owner could. */
+    const tamper = async (...statements: string[]) => {
+      const database = await openDatabase({ dataDir });
+      try {
+        await sql.raw('ALTER TABLE audit_events DISABLE TRIGGER USER').execute(database.db);
+        for (const statement of statements) await sql.raw(statement).execute(database.db);
+        await sql.raw('ALTER TABLE audit_events ENABLE TRIGGER USER').execute(database.db);
+      } finally {
+        await database.close();
+      }
+    };
+    const expectBroken = async (seq: number) => {
+      const r = await runCli(['audit', 'verify'], env);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stdout, new RegExp(`AUDIT TRAIL BROKEN at event ${seq}:`));
+    };
+    const expectIntact = async () => assert.equal((await runCli(['audit', 'verify'], env)).code, 0);
+
+    // A row changed behind the triggers' back (as a superuser could).
+    await tamper('CREATE TABLE audit_backup AS SELECT * FROM audit_events WHERE seq IN (2, 3, 4, 5)');
+    await tamper(`UPDATE audit_events SET payload = '{"name":"forged"}' WHERE seq = 2`);
+    await expectBroken(2);
+    await tamper(
+      'UPDATE audit_events a SET payload = b.payload FROM audit_backup b WHERE a.seq = 2 AND b.seq = 2',
+    );
+    await expectIntact();
+
+    // A row deleted.
+    await tamper('DELETE FROM audit_events WHERE seq = 3');
+    await expectBroken(3);
+    await tamper('INSERT INTO audit_events SELECT * FROM audit_backup WHERE seq = 3');
+    await expectIntact();
+
+    // Two rows swapped.
+    await tamper(
+      'UPDATE audit_events SET seq = seq + 1000 WHERE seq IN (4, 5)',
+      'UPDATE audit_events SET seq = CASE seq WHEN 1004 THEN 5 ELSE 4 END WHERE seq IN (1004, 1005)',
+    );
+    await expectBroken(4);
   });
 
   it('a production profile refuses to start on insecure settings, naming them', async () => {

@@ -66,6 +66,37 @@ describe('access gate', () => {
     await close();
   });
 
+  it('refuses oversized bodies (413) and non-JSON bodies (415) with problem documents', async () => {
+    const { app, close } = await appWith((a) =>
+      a.post('/echo', { config: { access: 'public' } }, async (req) => ({ got: typeof req.body })),
+    );
+    const big = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ a: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    assert.equal(big.statusCode, 413);
+    assert.equal(big.json().code, 'payload_too_large');
+    const xml = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
+    assert.equal(xml.statusCode, 415);
+    assert.equal(xml.json().code, 'unsupported_media_type');
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a":',
+    });
+    assert.equal(broken.statusCode, 400);
+    assert.equal(broken.json().code, 'validation');
+    await close();
+  });
+
   it('X-Forwarded-For is ignored unless the peer is a configured proxy', async () => {
     const database = await openDatabase({ memory: true });
     for (const [trustProxy, expected] of [

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../platform/context.ts';
-import { notFound } from '../../platform/errors.ts';
+import { notFound, validationError } from '../../platform/errors.ts';
+import { DEFAULT_UBO_THRESHOLD, findProgramme } from '../programmes/index.ts';
 import { computeOwnership, DEFAULT_LIMITS, findUboCandidates, roundPct } from './ownership-graph.ts';
 import { declaredUboIds, loadShareholderEdgesUpward } from './relationship.repository.ts';
 import type { OwnershipView } from './relationship.schema.ts';
@@ -7,8 +8,10 @@ import { findSubject, findSubjectsByIds } from './subject.repository.ts';
 
 export interface GetOwnershipInput {
   id: string;
-  /** UBO threshold in percent, 0 < x <= 100; 25 when not given (a programme passes its own). */
+  /** UBO threshold in percent, 0 < x <= 100; 25 when neither it nor a programme is given. */
   threshold?: number | undefined;
+  /** Take the UBO threshold from this programme. */
+  programmeId?: string | undefined;
 }
 
 /** Bounds the graph loaded from the database; the path enumeration has its own bound. */
@@ -16,7 +19,15 @@ const MAX_EDGES = 5_000;
 
 /** Effective ownership and control of a subject, and its UBO candidates at the threshold. */
 export async function getOwnership(ctx: Ctx, input: GetOwnershipInput): Promise<OwnershipView> {
-  const threshold = roundPct(input.threshold ?? 25);
+  if (input.threshold !== undefined && input.programmeId !== undefined) {
+    throw validationError('give threshold or programmeId, not both', [{ path: 'querystring/programmeId', message: 'not with threshold' }]);
+  }
+  let threshold = roundPct(input.threshold ?? DEFAULT_UBO_THRESHOLD);
+  if (input.programmeId !== undefined) {
+    const programme = await findProgramme(ctx.db, input.programmeId);
+    if (!programme) throw validationError('unknown programme', [{ path: 'querystring/programmeId', message: 'no such programme' }]);
+    threshold = roundPct(Number(programme.ubo_threshold));
+  }
   const target = await findSubject(ctx.db, input.id);
   if (!target) throw notFound('subject');
   const loaded = await loadShareholderEdgesUpward(ctx.db, target.id, {

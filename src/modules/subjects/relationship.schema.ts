@@ -59,8 +59,10 @@ export type SubjectRelationshipView = Static<typeof SubjectRelationshipView>;
 
 export const OwnershipQuery = Type.Object(
   {
-    /** UBO threshold in percent; a programme's threshold is passed here. */
-    threshold: Type.Number({ exclusiveMinimum: 0, maximum: 100, default: 25 }),
+    /** UBO threshold in percent (25 when neither this nor programmeId is given). */
+    threshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+    /** Use this programme's UBO threshold. */
+    programmeId: Type.Optional(Type.String({ format: 'uuid' })),
   },
   { additionalProperties: false },
 );

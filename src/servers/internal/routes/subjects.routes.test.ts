@@ -564,6 +564,18 @@ for (const backend of backends) {
         [a.id, z.id],
       );
       assert.equal(low.threshold, 24.99);
+
+      // The programme's threshold, when the ownership is read for a programme.
+      const programme = await t.call('POST', '/api/v1/programmes', {
+        body: { name: 'Strict 10%', allowedEntityTypes: ['entity'], uboThreshold: 10 },
+      });
+      assert.equal(programme.statusCode, 201, programme.body);
+      const strict = (await t.call('GET', `/api/v1/subjects/${target.id}/ownership?programmeId=${programme.json().id}`)).json();
+      assert.equal(strict.threshold, 10);
+      assert.deepEqual(strict.uboCandidates.map((c: { subjectId: string }) => c.subjectId).sort(), [a.id, z.id].sort());
+      const both = await t.call('GET', `/api/v1/subjects/${target.id}/ownership?programmeId=${programme.json().id}&threshold=5`);
+      assert.equal(both.statusCode, 400);
+      assert.equal((await t.call('GET', `/api/v1/subjects/${target.id}/ownership?programmeId=${UNKNOWN}`)).statusCode, 400);
       for (const q of ['threshold=0', 'threshold=100.1', 'threshold=abc', 'depth=3']) {
         assert.equal(
           (await t.call('GET', `/api/v1/subjects/${target.id}/ownership?${q}`)).statusCode,

@@ -102,7 +102,7 @@ export async function subjectsRoutes(app: App): Promise<void> {
         response: { 200: OwnershipView },
       },
     },
-    async (req) => getOwnership(req.ctx, { id: req.params.id, threshold: req.query.threshold }),
+    async (req) => getOwnership(req.ctx, { id: req.params.id, threshold: req.query.threshold, programmeId: req.query.programmeId }),
   );
   app.post(
     '/relationships',

@@ -40,6 +40,8 @@ export async function servePortal(): Promise<void> {
   const portal = await startPortalServer(cfg, logger);
   console.log(`Portal listening on ${portal.url}`);
   onShutdown(cfg, [portal.close]);
+  // Started by `serve all`: if the parent goes away, so does the portal.
+  if (process.send) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 /** Starts the portal as a child process without secrets; resolves once it reports listening. */

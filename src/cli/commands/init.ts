@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Config } from '../../platform/config.ts';
-import { generateKeyring, writeKeyringFile } from '../../platform/crypto/keyring.ts';
+import { generateKeyring, upgradeKeyringFile, writeKeyringFile } from '../../platform/crypto/keyring.ts';
 import { createPki } from '../../platform/crypto/pki.ts';
 import { ALL_RIGHTS } from '../../modules/access/rights.ts';
 import { createApiKey } from '../../modules/api-keys/index.ts';
@@ -16,6 +16,8 @@ import { keyring, systemCtx, withDatabase } from '../runtime.ts';
 
 export interface InitResult {
   createdKeyring: boolean;
+  /** Key purposes added to an existing key ring made by an older version. */
+  upgradedKeyring: string[];
   createdPki: boolean;
   adminToken: string | null;
   appliedMigrations: boolean;
@@ -25,10 +27,13 @@ export interface InitResult {
 export async function initialise(cfg: Config, opts: { hosts?: string[] } = {}): Promise<InitResult> {
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
   let createdKeyring = false;
+  let upgradedKeyring: string[] = [];
   if (!cfg.keyring && !existsSync(cfg.keyringFile)) {
     mkdirSync(dirname(cfg.keyringFile), { recursive: true, mode: 0o700 });
     writeKeyringFile(cfg.keyringFile, generateKeyring());
     createdKeyring = true;
+  } else if (!cfg.keyring) {
+    upgradedKeyring = upgradeKeyringFile(cfg.keyringFile);
   }
   let createdPki = false;
   const pkiDir = join(cfg.dataDir, 'pki');
@@ -55,7 +60,7 @@ export async function initialise(cfg: Config, opts: { hosts?: string[] } = {}): 
         }),
       );
     }
-    return { createdKeyring, createdPki, adminToken, appliedMigrations: true };
+    return { createdKeyring, upgradedKeyring, createdPki, adminToken, appliedMigrations: true };
   });
 }
 
@@ -64,6 +69,8 @@ export function printInit(result: InitResult, cfg: Config, out: (line: string) =
     out(
       `Created key ring ${cfg.keyringFile} (mode 0600). Back it up: without it encrypted fields cannot be read.`,
     );
+  if (result.upgradedKeyring.length)
+    out(`Added keys for ${result.upgradedKeyring.join(', ')} to ${cfg.keyringFile}.`);
   if (result.createdPki) out(`Created private CA and certificates in ${join(cfg.dataDir, 'pki')}.`);
   if (result.adminToken) {
     out('');

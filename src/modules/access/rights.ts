@@ -13,6 +13,8 @@ export const RIGHTS = {
   'application:transition': 'Move an application along its programme status machine',
   'audit:read': 'Search the audit trail and verify its integrity',
   'api-key:manage': 'Create, list and revoke API keys',
+  'user:manage': 'Create and disable staff users, start password resets, lift sign-in delays, end sessions',
+  'trusted-network:manage': 'Manage the trusted network ranges and the second-factor skip policy',
 } as const;
 
 export type Right = keyof typeof RIGHTS;

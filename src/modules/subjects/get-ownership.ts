@@ -20,12 +20,17 @@ const MAX_EDGES = 5_000;
 /** Effective ownership and control of a subject, and its UBO candidates at the threshold. */
 export async function getOwnership(ctx: Ctx, input: GetOwnershipInput): Promise<OwnershipView> {
   if (input.threshold !== undefined && input.programmeId !== undefined) {
-    throw validationError('give threshold or programmeId, not both', [{ path: 'querystring/programmeId', message: 'not with threshold' }]);
+    throw validationError('give threshold or programmeId, not both', [
+      { path: 'querystring/programmeId', message: 'not with threshold' },
+    ]);
   }
   let threshold = roundPct(input.threshold ?? DEFAULT_UBO_THRESHOLD);
   if (input.programmeId !== undefined) {
     const programme = await findProgramme(ctx.db, input.programmeId);
-    if (!programme) throw validationError('unknown programme', [{ path: 'querystring/programmeId', message: 'no such programme' }]);
+    if (!programme)
+      throw validationError('unknown programme', [
+        { path: 'querystring/programmeId', message: 'no such programme' },
+      ]);
     threshold = roundPct(Number(programme.ubo_threshold));
   }
   const target = await findSubject(ctx.db, input.id);

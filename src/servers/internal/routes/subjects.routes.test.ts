@@ -570,12 +570,23 @@ for (const backend of backends) {
         body: { name: 'Strict 10%', allowedEntityTypes: ['entity'], uboThreshold: 10 },
       });
       assert.equal(programme.statusCode, 201, programme.body);
-      const strict = (await t.call('GET', `/api/v1/subjects/${target.id}/ownership?programmeId=${programme.json().id}`)).json();
+      const strict = (
+        await t.call('GET', `/api/v1/subjects/${target.id}/ownership?programmeId=${programme.json().id}`)
+      ).json();
       assert.equal(strict.threshold, 10);
-      assert.deepEqual(strict.uboCandidates.map((c: { subjectId: string }) => c.subjectId).sort(), [a.id, z.id].sort());
-      const both = await t.call('GET', `/api/v1/subjects/${target.id}/ownership?programmeId=${programme.json().id}&threshold=5`);
+      assert.deepEqual(
+        strict.uboCandidates.map((c: { subjectId: string }) => c.subjectId).sort(),
+        [a.id, z.id].sort(),
+      );
+      const both = await t.call(
+        'GET',
+        `/api/v1/subjects/${target.id}/ownership?programmeId=${programme.json().id}&threshold=5`,
+      );
       assert.equal(both.statusCode, 400);
-      assert.equal((await t.call('GET', `/api/v1/subjects/${target.id}/ownership?programmeId=${UNKNOWN}`)).statusCode, 400);
+      assert.equal(
+        (await t.call('GET', `/api/v1/subjects/${target.id}/ownership?programmeId=${UNKNOWN}`)).statusCode,
+        400,
+      );
       for (const q of ['threshold=0', 'threshold=100.1', 'threshold=abc', 'depth=3']) {
         assert.equal(
           (await t.call('GET', `/api/v1/subjects/${target.id}/ownership?${q}`)).statusCode,

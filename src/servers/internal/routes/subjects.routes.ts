@@ -102,7 +102,12 @@ export async function subjectsRoutes(app: App): Promise<void> {
         response: { 200: OwnershipView },
       },
     },
-    async (req) => getOwnership(req.ctx, { id: req.params.id, threshold: req.query.threshold, programmeId: req.query.programmeId }),
+    async (req) =>
+      getOwnership(req.ctx, {
+        id: req.params.id,
+        threshold: req.query.threshold,
+        programmeId: req.query.programmeId,
+      }),
   );
   app.post(
     '/relationships',

@@ -1,6 +1,9 @@
 /**
  * Every audit event Dossier writes, as one discriminated union. Adding an event means adding a
  * member here; the compiler then checks every writer.
+ *
+ * Payloads carry ids, field names and counts, never personal data (names, document numbers, note
+ * text): the trail is append-only and outlives the erasure of the data it refers to.
  */
 
 /** What an event is about, for search and per-object history. */
@@ -19,7 +22,7 @@ export type AuditEvent =
   | Ev<'access.denied', { method: string; route: string; right: string }>
   | Ev<'programme.created', { name: string; allowedEntityTypes: string[]; uboThreshold: number }>
   | Ev<'programme.updated', { changes: Record<string, unknown>; version: number }>
-  | Ev<'subject.created', { kind: string; displayName: string; ignoredDuplicates: string[] }>
+  | Ev<'subject.created', { kind: string; ignoredDuplicates: string[] }>
   | Ev<'subject.updated', { fields: string[]; version: number }>
   | Ev<'subject.identifiers_revealed', { count: number }>
   | Ev<

@@ -71,7 +71,7 @@ export async function createSubject(ctx: Ctx, input: CreateSubjectInput): Promis
     await appendAudit(tx, ctx, {
       type: 'subject.created',
       target: { type: 'subject', id },
-      payload: { kind, displayName: row.display_name, ignoredDuplicates: duplicates.map((d) => d.id) },
+      payload: { kind, ignoredDuplicates: duplicates.map((d) => d.id) },
     });
     return {
       subject: presentSubject(row, openIdentifiers(ctx.keyring, id, await listIdentifiers(tx, id)), false),

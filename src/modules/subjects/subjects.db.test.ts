@@ -111,13 +111,7 @@ for (const backend of backends) {
       const audit = await auditOf(person.id);
       assert.deepEqual(
         audit.map((a) => [a.type, a.payload, a.actor]),
-        [
-          [
-            'subject.created',
-            { kind: 'person', ignoredDuplicates: [] },
-            'system:test',
-          ],
-        ],
+        [['subject.created', { kind: 'person', ignoredDuplicates: [] }, 'system:test']],
       );
       const everything = dump([
         row,

@@ -137,6 +137,22 @@ export interface AuditHeadTable {
   hash: Bytes;
 }
 
+export interface SessionsTable {
+  id: string;
+  token_hash: Bytes;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  second_factor: 'totp' | 'sms' | 'recovery' | 'passkey' | 'trusted_network' | null;
+  second_factor_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+  ended_at: Timestamp | null;
+  end_reason: string | null;
+}
+
 export interface DB {
   staff_users: StaffUsersTable;
   api_keys: ApiKeysTable;
@@ -149,6 +165,7 @@ export interface DB {
   application_notes: ApplicationNotesTable;
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
+  sessions: SessionsTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -8,9 +8,22 @@
 
 /** What an event is about, for search and per-object history. */
 export interface AuditTarget {
-  type: 'api_key' | 'programme' | 'subject' | 'relationship' | 'application' | 'audit' | 'system';
+  type:
+    | 'api_key'
+    | 'programme'
+    | 'subject'
+    | 'relationship'
+    | 'application'
+    | 'audit'
+    | 'system'
+    | 'session'
+    | 'staff_user';
   id: string;
 }
+
+/** Why a session ended. */
+export type SessionEndReason =
+  'logout' | 'idle' | 'expired' | 'ended_by_user' | 'ended_by_admin' | 'user_disabled' | 'password_changed';
 
 type Ev<T extends string, P> = { type: T; target?: AuditTarget; payload: P };
 
@@ -47,6 +60,9 @@ export type AuditEvent =
   | Ev<'application.subject_removed', { subjectId: string; role: string }>
   | Ev<'application.assigned', { from: string | null; to: string | null }>
   | Ev<'application.note_added', { noteId: string; length: number }>
+  | Ev<'session.started', { userId: string; secondFactor: string | null; ip: string | null }>
+  | Ev<'session.rotated', { userId: string; secondFactor: string | null }>
+  | Ev<'session.ended', { userId: string; reason: SessionEndReason }>
   | Ev<'audit.verified', { ok: boolean; checked: number; firstBadSeq: string | null }>;
 
 export type AuditEventType = AuditEvent['type'];

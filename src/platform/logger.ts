@@ -9,6 +9,7 @@ export const REDACT_PATHS = [
   '*.password',
   '*.token',
   '*.secret',
+  '*.authToken',
   '*.code',
   'token',
   'password',

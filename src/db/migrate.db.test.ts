@@ -45,7 +45,7 @@ for (const backend of backends) {
         const ms = listMigrations();
         await migrate(db, ms);
         await assert.rejects(
-          migrate(db, [{ ...ms[0]!, sql: ms[0]!.sql + '\n-- edited', checksum: 'changed' }]),
+          migrate(db, [{ ...ms[0]!, sql: ms[0]!.sql + '\n-- edited', checksum: 'changed' }, ...ms.slice(1)]),
           /changed after it was applied/,
         );
         const broken = {

@@ -14,6 +14,9 @@ export interface StaffUsersTable {
   email: string;
   status: 'active' | 'disabled';
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** argon2id PHC string; null until the user has chosen a password. */
+  password_hash: string | null;
+  password_changed_at: Timestamp | null;
 }
 
 export interface ApiKeysTable {
@@ -153,6 +156,54 @@ export interface SessionsTable {
   end_reason: string | null;
 }
 
+export interface AuthTotpFactorsTable {
+  id: string;
+  user_id: string;
+  status: 'pending' | 'active';
+  secret_enc: Bytes;
+  last_step: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface AuthSmsCodesTable {
+  id: string;
+  user_id: string;
+  attempt_hash: Bytes;
+  code_mac: Bytes;
+  state: 'live' | 'used' | 'replaced';
+  tries: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface AuthSmsThrottleTable {
+  user_id: string;
+  last_sent_at: Timestamp;
+}
+
+export interface AuthRecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_mac: Bytes;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** Block-delay counters (src/modules/auth/throttle); one row per counter key. */
+export interface AuthThrottleTable {
+  scope: 'password' | 'second_factor';
+  kind: 'account' | 'account_ip' | 'ip' | 'user' | 'attempt';
+  account: string;
+  source: string;
+  failures: number;
+  streak: number;
+  last_failure_at: Timestamp;
+  delayed_until: Timestamp | null;
+}
+
 export interface DB {
   staff_users: StaffUsersTable;
   api_keys: ApiKeysTable;
@@ -166,6 +217,11 @@ export interface DB {
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
   sessions: SessionsTable;
+  auth_totp_factors: AuthTotpFactorsTable;
+  auth_sms_codes: AuthSmsCodesTable;
+  auth_sms_throttle: AuthSmsThrottleTable;
+  auth_recovery_codes: AuthRecoveryCodesTable;
+  auth_throttle: AuthThrottleTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

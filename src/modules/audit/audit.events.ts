@@ -63,6 +63,28 @@ export type AuditEvent =
   | Ev<'session.started', { userId: string; secondFactor: string | null; ip: string | null }>
   | Ev<'session.rotated', { userId: string; secondFactor: string | null }>
   | Ev<'session.ended', { userId: string; reason: SessionEndReason }>
-  | Ev<'audit.verified', { ok: boolean; checked: number; firstBadSeq: string | null }>;
+  | Ev<'audit.verified', { ok: boolean; checked: number; firstBadSeq: string | null }>
+  | Ev<'auth.factor_enrolled', { factor: 'totp'; replaced: boolean }>
+  | Ev<'auth.factor_removed', { factor: 'totp' }>
+  | Ev<'auth.sms_code_sent', { expiresAt: string }>
+  | Ev<'auth.sms_code_refused', { reason: 'cooldown' | 'hourly_cap'; retryAfterMs: number }>
+  | Ev<
+      'auth.sms_code_failed',
+      { reason: 'wrong' | 'expired' | 'used' | 'too_many_tries' | 'no_code'; tries: number | null }
+    >
+  | Ev<'auth.recovery_codes_generated', { count: number }>
+  | Ev<'auth.recovery_code_used', { remaining: number }>
+  | Ev<
+      'auth.delay_imposed',
+      {
+        scope: 'password' | 'second_factor';
+        key: 'account' | 'account_ip' | 'ip' | 'user' | 'attempt';
+        failures: number;
+        delayMs: number;
+        locked: boolean;
+        ip: string | null;
+      }
+    >
+  | Ev<'auth.delay_lifted', { account: string | null; ip: string | null; cleared: number }>;
 
 export type AuditEventType = AuditEvent['type'];

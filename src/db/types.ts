@@ -17,6 +17,14 @@ export interface StaffUsersTable {
   /** argon2id PHC string; null until the user has chosen a password. */
   password_hash: string | null;
   password_changed_at: Timestamp | null;
+  /** E.164 mobile number encrypted with the field key, context `staff_users.mobile:<id>`. */
+  mobile_enc: Bytes | null;
+  /** Last four digits of the mobile number, for display only. */
+  mobile_last4: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  disabled_at: Timestamp | null;
+  /** Optimistic-concurrency counter of administrative edits. */
+  version: ColumnType<number, number | undefined, number>;
 }
 
 export interface ApiKeysTable {
@@ -204,6 +212,21 @@ export interface AuthThrottleTable {
   delayed_until: Timestamp | null;
 }
 
+/** Activation and password-reset tokens of staff users; only the SHA-256 of a token is kept. */
+export interface StaffUserTokensTable {
+  id: string;
+  user_id: string;
+  purpose: 'activation' | 'reset';
+  token_hash: Bytes;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  /** Set when a newer token of the same purpose replaced this one. */
+  retired_at: Timestamp | null;
+  /** Actor reference of whoever issued the token. */
+  created_by: string;
+}
+
 export interface DB {
   staff_users: StaffUsersTable;
   api_keys: ApiKeysTable;
@@ -222,6 +245,7 @@ export interface DB {
   auth_sms_throttle: AuthSmsThrottleTable;
   auth_recovery_codes: AuthRecoveryCodesTable;
   auth_throttle: AuthThrottleTable;
+  staff_user_tokens: StaffUserTokensTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -85,6 +85,16 @@ export type AuditEvent =
         ip: string | null;
       }
     >
-  | Ev<'auth.delay_lifted', { account: string | null; ip: string | null; cleared: number }>;
+  | Ev<'auth.delay_lifted', { account: string | null; ip: string | null; cleared: number }>
+  | Ev<'staff_user.created', { fields: string[]; activationExpiresAt: string }>
+  | Ev<'staff_user.activated', { tokenId: string }>
+  | Ev<'staff_user.reset_started', { tokenId: string; expiresAt: string; retired: number }>
+  | Ev<'staff_user.reset_completed', { tokenId: string; sessionsEnded: number }>
+  | Ev<'staff_user.password_changed', { sessionsEnded: number; keptSessionId: string | null }>
+  | Ev<'staff_user.password_change_failed', { reason: 'wrong_current_password' }>
+  | Ev<'staff_user.updated', { fields: string[]; version: number }>
+  | Ev<'staff_user.mobile_changed', { removed: boolean; version: number }>
+  | Ev<'staff_user.disabled', { sessionsEnded: number; version: number }>
+  | Ev<'staff_user.enabled', { version: number }>;
 
 export type AuditEventType = AuditEvent['type'];

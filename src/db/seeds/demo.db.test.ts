@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCtx, type Ctx } from '../../platform/context.ts';
-import { ALL_RIGHTS } from '../../modules/access/rights.ts';
+import type { Ctx } from '../../platform/context.ts';
 import { getOwnership } from '../../modules/subjects/index.ts';
 import { verifyAuditChain } from '../../modules/audit/index.ts';
 import { backends, type TestDatabase } from '../../../test/support/db.ts';
-import { testKeyring } from '../../../test/support/keyring.ts';
+import { testCtx } from '../../../test/support/context.ts';
 import { seedDemo } from './demo.ts';
 
 for (const backend of backends) {
@@ -14,11 +13,7 @@ for (const backend of backends) {
     let ctx: Ctx;
     before(async () => {
       db = await backend.open();
-      ctx = createCtx({
-        db: db.db,
-        keyring: testKeyring(),
-        actor: { kind: 'system', label: 'seed', rights: new Set(ALL_RIGHTS) },
-      });
+      ctx = testCtx(db.db, { rights: 'all' });
     });
     after(() => db.dispose());
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { inTransaction } from '../../db/transaction.ts';
-import { createCtx, type Ctx } from '../../platform/context.ts';
+import type { Ctx } from '../../platform/context.ts';
 import { backends, type TestDatabase } from '../../../test/support/db.ts';
-import { testKeyring } from '../../../test/support/keyring.ts';
+import { testCtx } from '../../../test/support/context.ts';
 import { appendAudit } from './audit.repository.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
 
@@ -33,11 +33,7 @@ for (const backend of backends) {
     let ctx: Ctx;
     before(async () => {
       db = await backend.open();
-      ctx = createCtx({
-        db: db.db,
-        keyring: testKeyring(),
-        actor: { kind: 'system', label: 'test', rights: new Set() },
-      });
+      ctx = testCtx(db.db);
     });
     after(() => db.dispose());
 

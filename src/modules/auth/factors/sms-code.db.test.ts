@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createCtx, type Ctx } from '../../../platform/context.ts';
+import type { Ctx } from '../../../platform/context.ts';
 import { backends, type TestDatabase } from '../../../../test/support/db.ts';
-import { testKeyring } from '../../../../test/support/keyring.ts';
+import { insertStaffUser, testCtx } from '../../../../test/support/context.ts';
 import { issueSmsCode, type IssuedSmsCode } from './issue-sms-code.ts';
 import { verifySmsCode } from './verify-sms-code.ts';
 
@@ -20,24 +20,11 @@ for (const backend of backends) {
 
     before(async () => {
       db = await backend.open();
-      ctx = createCtx({
-        db: db.db,
-        keyring: testKeyring(),
-        actor: { kind: 'system', label: 'test', rights: new Set() },
-        now: () => T0,
-      });
+      ctx = testCtx(db.db, { now: () => T0 });
     });
     after(() => db.dispose());
 
-    const newUser = async () => {
-      const id = randomUUID();
-      const username = `u${id.slice(0, 8)}`;
-      await db.db
-        .insertInto('staff_users')
-        .values({ id, username, display_name: username, email: `${username}@example.test`, status: 'active' })
-        .execute();
-      return id;
-    };
+    const newUser = () => insertStaffUser(db.db);
     const issue = async (userId: string, attemptId: string, now = T0) => {
       const r = await issueSmsCode(db.db, ctx, { userId, attemptId, now });
       assert.ok('code' in r, `refused: ${JSON.stringify(r)}`);

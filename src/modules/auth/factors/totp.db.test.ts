@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { createCtx, type Ctx } from '../../../platform/context.ts';
+import type { Ctx } from '../../../platform/context.ts';
 import { backends, type TestDatabase } from '../../../../test/support/db.ts';
-import { testKeyring } from '../../../../test/support/keyring.ts';
+import { insertStaffUser, testCtx } from '../../../../test/support/context.ts';
 import { confirmTotpEnrolment } from './confirm-totp-enrolment.ts';
 import { getFactorSummary } from './get-factor-summary.ts';
 import { removeTotpFactor } from './remove-totp-factor.ts';
@@ -27,23 +27,11 @@ for (const backend of backends) {
 
     before(async () => {
       db = await backend.open();
-      ctx = createCtx({
-        db: db.db,
-        keyring: testKeyring(),
-        actor: { kind: 'system', label: 'test', rights: new Set() },
-        now: () => T0,
-      });
+      ctx = testCtx(db.db, { now: () => T0 });
     });
     after(() => db.dispose());
 
-    const newUser = async (username = `u${randomUUID().slice(0, 8)}`) => {
-      const id = randomUUID();
-      await db.db
-        .insertInto('staff_users')
-        .values({ id, username, display_name: username, email: `${username}@example.test`, status: 'active' })
-        .execute();
-      return id;
-    };
+    const newUser = (username?: string) => insertStaffUser(db.db, username);
     const audits = (type: string, id: string) =>
       db.db
         .selectFrom('audit_events')

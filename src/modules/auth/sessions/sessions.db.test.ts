@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { inTransaction } from '../../../db/transaction.ts';
-import { createCtx, type Ctx } from '../../../platform/context.ts';
+import type { Ctx } from '../../../platform/context.ts';
 import { backends, type TestDatabase } from '../../../../test/support/db.ts';
-import { testKeyring } from '../../../../test/support/keyring.ts';
+import { insertStaffUser, testCtx } from '../../../../test/support/context.ts';
 import { DEFAULT_SESSION_POLICY, isSteppedUp } from './session.policy.ts';
 import {
   endSession,
@@ -28,23 +28,8 @@ for (const backend of backends) {
     before(async () => {
       db = await backend.open();
       clock = new Date('2026-11-24T09:00:00.000Z');
-      ctx = createCtx({
-        db: db.db,
-        keyring: testKeyring(),
-        actor: { kind: 'system', label: 'test', rights: new Set() },
-        now: () => clock,
-      });
-      userId = randomUUID();
-      await db.db
-        .insertInto('staff_users')
-        .values({
-          id: userId,
-          username: 'ada',
-          display_name: 'Ada',
-          email: 'ada@example.test',
-          status: 'active',
-        })
-        .execute();
+      ctx = testCtx(db.db, { now: () => clock });
+      userId = await insertStaffUser(db.db, 'ada');
     });
     after(() => db.dispose());
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ALL_RIGHTS } from '../access/rights.ts';
-import { createCtx, type Ctx } from '../../platform/context.ts';
+import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { backends, type TestDatabase } from '../../../test/support/db.ts';
-import { testKeyring } from '../../../test/support/keyring.ts';
+import { testCtx } from '../../../test/support/context.ts';
 import { auditOf, makeApplication, makeProgramme } from '../../../test/support/factories-applications.ts';
 import { updateProgramme } from '../programmes/index.ts';
 import { transitionApplication } from './transition-application.ts';
@@ -18,11 +17,7 @@ for (const backend of backends) {
     let ctx: Ctx;
     before(async () => {
       database = await backend.open();
-      ctx = createCtx({
-        db: database.db,
-        keyring: testKeyring(),
-        actor: { kind: 'system', label: 'test', rights: new Set(ALL_RIGHTS) },
-      });
+      ctx = testCtx(database.db, { rights: 'all' });
     });
     after(() => database.dispose());
 

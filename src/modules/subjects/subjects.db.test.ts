@@ -7,10 +7,9 @@ import {
   createShareholding,
   leiFor,
 } from '../../../test/support/factories-subjects.ts';
-import { testKeyring } from '../../../test/support/keyring.ts';
-import { createCtx, type Ctx } from '../../platform/context.ts';
+import { testCtx } from '../../../test/support/context.ts';
+import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { ALL_RIGHTS } from '../access/rights.ts';
 import { createRelationship } from './create-relationship.ts';
 import { createSubject } from './create-subject.ts';
 import { deleteRelationship } from './delete-relationship.ts';
@@ -46,11 +45,7 @@ for (const backend of backends) {
     let ctx: Ctx;
     before(async () => {
       database = await backend.open();
-      ctx = createCtx({
-        db: database.db,
-        keyring: testKeyring(),
-        actor: { kind: 'system', label: 'test', rights: new Set(ALL_RIGHTS) },
-      });
+      ctx = testCtx(database.db, { rights: 'all' });
     });
     after(() => database.dispose());
 

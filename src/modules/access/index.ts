@@ -1,2 +1,2 @@
-export { RIGHTS, ALL_RIGHTS, isRight, type Right, type Access } from './rights.ts';
-export { actorRef, hasRight, type Actor } from './actor.ts';
+export { RIGHTS, ALL_RIGHTS, ADMINISTRATIVE_RIGHTS, isRight, type Right, type Access } from './rights.ts';
+export { actorLabel, actorRef, hasRight, type Actor } from './actor.ts';

@@ -14,6 +14,7 @@ export const RIGHTS = {
   'audit:read': 'Search the audit trail and verify its integrity',
   'api-key:manage': 'Create, list and revoke API keys',
   'user:manage': 'Create and disable staff users, start password resets, lift sign-in delays, end sessions',
+  'role:manage': 'Create, change and delete roles and assign them to staff users',
   'trusted-network:manage': 'Manage the trusted network ranges and the second-factor skip policy',
 } as const;
 
@@ -23,6 +24,17 @@ export const ALL_RIGHTS = Object.keys(RIGHTS) as Right[];
 export function isRight(value: string): value is Right {
   return Object.hasOwn(RIGHTS, value);
 }
+
+/**
+ * Rights that administer the system itself. A role holding any of them never lets its users skip
+ * the second factor from a trusted network, whatever the role's policy says.
+ */
+export const ADMINISTRATIVE_RIGHTS: ReadonlySet<Right> = new Set<Right>([
+  'user:manage',
+  'role:manage',
+  'trusted-network:manage',
+  'api-key:manage',
+]);
 
 /** What a route requires. */
 export type Access = Right | 'authenticated' | 'public';

@@ -11,13 +11,18 @@ import type { DB } from '../../db/types.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import { createCtx, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { Actor } from '../../modules/access/actor.ts';
+import { actorLabel, type Actor } from '../../modules/access/actor.ts';
 import { isRight, type Access } from '../../modules/access/rights.ts';
 import { recordAudit } from '../../modules/audit/audit.repository.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * Sensitive action: a staff session must have given a second factor within the step-up window
+     * (API keys are exempt: they are machine credentials with explicit rights).
+     */
+    stepUp?: boolean;
   }
   interface FastifyRequest {
     /** Set by the gate on every non-public route. */
@@ -64,7 +69,7 @@ export const accessGate = fp<AccessGateOptions>(
           payload: { method: req.method, route: req.routeOptions.url ?? req.url, right: access },
         });
         req.log.warn(
-          { actor: actor.kind === 'api_key' ? actor.id : actor.label, right: access },
+          { actor: actorLabel(actor), right: access },
           'access denied',
         );
         throw new AppError('forbidden', `this action requires the right "${access}"`);

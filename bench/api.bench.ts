@@ -21,6 +21,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { ALL_RIGHTS } from '../src/modules/access/rights.ts';
 import { createApiKey } from '../src/modules/api-keys/index.ts';
 import { createSubject } from '../src/modules/subjects/index.ts';
+import { createAuthServices } from '../src/servers/internal/auth-services.ts';
 import { buildInternalApp } from '../src/servers/internal/build-app.ts';
 
 type Target = 'bare' | 'pglite' | 'postgres';
@@ -93,7 +94,8 @@ async function serve(target: Target): Promise<void> {
     identityDocuments: [{ type: 'passport', number: '123456789', country: 'GB' }],
   });
   const config = loadConfig({ DOSSIER_INTERNAL_TLS: 'false', DOSSIER_DATA_DIR: '/nonexistent-bench' }, '/');
-  const app = await buildInternalApp({ config, database, keyring });
+  const auth = createAuthServices(config, database, keyring);
+  const app = await buildInternalApp({ config, database, keyring, auth });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const id = (subject as { subject: { id: string } }).subject.id;
   process.send!({

@@ -162,6 +162,12 @@ export interface SessionsTable {
   user_agent: string | null;
   ended_at: Timestamp | null;
   end_reason: string | null;
+  /** 'second_factor' between the password and the second factor; only 'active' sessions authorise. */
+  stage: ColumnType<
+    'second_factor' | 'active',
+    'second_factor' | 'active' | undefined,
+    'second_factor' | 'active'
+  >;
 }
 
 export interface AuthTotpFactorsTable {
@@ -227,6 +233,37 @@ export interface StaffUserTokensTable {
   created_by: string;
 }
 
+/** Roles: named sets of rights from the catalogue, assigned to staff users. */
+export interface RolesTable {
+  id: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  /** Rights as stored; strings no longer in the catalogue are ignored when loaded. */
+  rights: string[];
+  /** Lets the role's users skip the second factor from a trusted network (never with an administrative right). */
+  trusted_network_skip: ColumnType<boolean, boolean | undefined, boolean>;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string;
+}
+
+export interface StaffUserRolesTable {
+  user_id: string;
+  role_id: string;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+/** Trusted network ranges, in canonical CIDR form. */
+export interface TrustedNetworksTable {
+  id: string;
+  cidr: string;
+  label: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  created_by: string;
+}
+
 export interface DB {
   staff_users: StaffUsersTable;
   api_keys: ApiKeysTable;
@@ -246,6 +283,9 @@ export interface DB {
   auth_recovery_codes: AuthRecoveryCodesTable;
   auth_throttle: AuthThrottleTable;
   staff_user_tokens: StaffUserTokensTable;
+  roles: RolesTable;
+  staff_user_roles: StaffUserRolesTable;
+  trusted_networks: TrustedNetworksTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from './config.ts';
+import { authPasswordMinLength, ConfigError, loadConfig } from './config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dossier-config-'));
 
@@ -71,6 +71,7 @@ describe('config', () => {
     for (const setting of [
       'DOSSIER_INTERNAL_TLS',
       'DOSSIER_SMS_TRANSPORT',
+      'DOSSIER_MAIL_TRANSPORT',
       'DOSSIER_TRUST_PROXY',
       'DOSSIER_KEYRING_FILE',
       'DOSSIER_DATABASE_URL',
@@ -86,9 +87,17 @@ describe('config', () => {
   it('production starts with safe settings; the portal role needs neither key ring nor database', () => {
     const ring = join(dir, 'ring.json');
     writeFileSync(ring, '{}');
+    const file = join(dir, 'production.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        sms: { transport: 'webhook', url: 'https://sms.example/hook', secret: 'x'.repeat(32) },
+        mail: { transport: 'smtp', host: 'smtp.example', from: 'dossier@firm.example' },
+      }),
+    );
     const safe = {
       DOSSIER_PROFILE: 'production',
-      DOSSIER_SMS_TRANSPORT: 'http',
+      DOSSIER_CONFIG: file,
       DOSSIER_KEYRING_FILE: ring,
       DOSSIER_DATABASE_URL: 'postgres://dossier@db.example/dossier',
       DOSSIER_TRUST_PROXY: '192.0.2.10',
@@ -103,6 +112,34 @@ describe('config', () => {
     assert.ok(
       problemsOf({ DOSSIER_PROFILE: 'production', DOSSIER_TRUST_PROXY: 'true' }, 'portal')[0]!.startsWith(
         'DOSSIER_TRUST_PROXY',
+      ),
+    );
+  });
+
+  it('the password minimum follows the second-factor policy and can only be raised', () => {
+    assert.equal(authPasswordMinLength(loadConfig({}, dir)), 8);
+    assert.equal(authPasswordMinLength(loadConfig({ DOSSIER_TRUSTED_NETWORK_SKIP: 'true' }, dir)), 15);
+    const file = join(dir, 'minlength.json');
+    writeFileSync(file, JSON.stringify({ auth: { password: { minLength: 12 } } }));
+    assert.equal(authPasswordMinLength(loadConfig({ DOSSIER_CONFIG: file }, dir)), 12);
+    assert.equal(
+      authPasswordMinLength(loadConfig({ DOSSIER_CONFIG: file, DOSSIER_TRUSTED_NETWORK_SKIP: 'true' }, dir)),
+      15,
+    );
+  });
+
+  it('refuses argon2 parameters below the floor, unknown sms transports and plain-http links in production', () => {
+    const file = join(dir, 'weak.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ auth: { argon2: { memoryKiB: 4096, timeCost: 1, parallelism: 1 } } }),
+    );
+    const text = problemsOf({ DOSSIER_CONFIG: file }).join('\n');
+    assert.match(text, /auth\.argon2\.memoryKiB/);
+    assert.ok(problemsOf({ DOSSIER_SMS_TRANSPORT: 'http' }).length > 0);
+    assert.ok(
+      problemsOf({ DOSSIER_PROFILE: 'production', DOSSIER_PUBLIC_URL: 'http://dossier.example' }).some((p) =>
+        p.startsWith('DOSSIER_PUBLIC_URL'),
       ),
     );
   });

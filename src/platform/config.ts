@@ -7,8 +7,77 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Type, type Static } from 'typebox';
 import { createAjv, describeAjvErrors } from './validation.ts';
+import { SmsSettingsSchema } from './sms/sms.schema.ts';
+import { MailSettingsSchema } from './mail/mail.schema.ts';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+/** Overrides of one block-delay scope (src/modules/auth/throttle); omitted fields keep defaults. */
+const throttleScope = (keys: string[]) =>
+  Type.Object(
+    {
+      freeAttempts: Type.Optional(
+        Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Optional(Type.Integer({ minimum: 1 }))])), {
+          additionalProperties: false,
+        }),
+      ),
+      baseDelayMs: Type.Optional(Type.Integer({ minimum: 1 })),
+      factor: Type.Optional(Type.Number({ minimum: 1 })),
+      maxDelayMs: Type.Optional(Type.Integer({ minimum: 1 })),
+      windowMs: Type.Optional(Type.Integer({ minimum: 1 })),
+      hardLockAfter: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: 100 })])),
+    },
+    { additionalProperties: false },
+  );
+
+/** Staff sign-in (docs/SECURITY.md, "Staff sign-in"): every parameter with its default. */
+const AuthSchema = Type.Object(
+  {
+    /** Base https URL of the internal server as staff reach it: links in e-mails point here. */
+    publicUrl: Type.String({ pattern: '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$' }),
+    /** The firm's name: shown as the authenticator-app issuer, refused inside passwords. */
+    firmName: Type.String({ maxLength: 100 }),
+    argon2: Type.Object(
+      {
+        memoryKiB: Type.Integer({ minimum: 19456, maximum: 4194304 }),
+        timeCost: Type.Integer({ minimum: 2, maximum: 20 }),
+        parallelism: Type.Integer({ minimum: 1, maximum: 16 }),
+        maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+        /** Hashes allowed to wait for a slot before sign-ins get 503 (default 64). */
+        maxQueue: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+      },
+      { additionalProperties: false },
+    ),
+    password: Type.Object(
+      {
+        /** Unset: 15 when trusted networks may skip the second factor, else 8 (see authPasswordMinLength). */
+        minLength: Type.Optional(Type.Integer({ minimum: 8, maximum: 128 })),
+        maxLength: Type.Integer({ minimum: 64, maximum: 1024 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** Master switch: may a role let its users skip the second factor inside a trusted network? */
+    trustedNetworkSkip: Type.Boolean(),
+    session: Type.Object(
+      {
+        idleTimeoutMinutes: Type.Integer({ minimum: 5, maximum: 480 }),
+        absoluteLifetimeHours: Type.Integer({ minimum: 1, maximum: 24 }),
+        stepUpMinutes: Type.Integer({ minimum: 1, maximum: 60 }),
+        /** How long the second-factor step of a sign-in may take. */
+        loginStepMinutes: Type.Integer({ minimum: 1, maximum: 15 }),
+      },
+      { additionalProperties: false },
+    ),
+    throttle: Type.Object(
+      {
+        password: Type.Optional(throttleScope(['account', 'account_ip', 'ip'])),
+        second_factor: Type.Optional(throttleScope(['user', 'attempt'])),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const ConfigSchema = Type.Object(
   {
@@ -23,10 +92,9 @@ const ConfigSchema = Type.Object(
     keyringFile: Type.String(),
     keyring: Type.Optional(Type.String({ minLength: 1 })),
     trustProxy: Type.Union([Type.Boolean(), Type.Array(Type.String({ minLength: 1 }))]),
-    sms: Type.Object(
-      { transport: Type.Union([Type.Literal('console'), Type.Literal('http')]) },
-      { additionalProperties: false },
-    ),
+    sms: SmsSettingsSchema,
+    mail: MailSettingsSchema,
+    auth: AuthSchema,
     internal: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -134,7 +202,44 @@ export const ENV_VARS: readonly { env: string; path: string; kind: Kind; help: s
     env: 'DOSSIER_SMS_TRANSPORT',
     path: 'sms.transport',
     kind: 'string',
-    help: 'console (development) | http',
+    help: 'console (development only) | twilio | webhook; other sms settings in the config file',
+  },
+  {
+    env: 'DOSSIER_SMS_AUTH_TOKEN',
+    path: 'sms.authToken',
+    kind: 'string',
+    help: 'Twilio-style gateway auth token (secret)',
+  },
+  {
+    env: 'DOSSIER_SMS_WEBHOOK_SECRET',
+    path: 'sms.secret',
+    kind: 'string',
+    help: 'signed-webhook gateway HMAC secret (secret)',
+  },
+  {
+    env: 'DOSSIER_MAIL_TRANSPORT',
+    path: 'mail.transport',
+    kind: 'string',
+    help: 'outbox (development only) | smtp; other mail settings in the config file',
+  },
+  {
+    env: 'DOSSIER_MAIL_PASSWORD',
+    path: 'mail.password',
+    kind: 'string',
+    help: 'SMTP relay password (secret)',
+  },
+  {
+    env: 'DOSSIER_PUBLIC_URL',
+    path: 'auth.publicUrl',
+    kind: 'string',
+    help: 'https URL staff use to reach the internal server (links in e-mails)',
+  },
+  { env: 'DOSSIER_FIRM_NAME', path: 'auth.firmName', kind: 'string', help: "the firm's name" },
+  {
+    env: 'DOSSIER_TRUSTED_NETWORK_SKIP',
+    path: 'auth.trustedNetworkSkip',
+    kind: 'bool',
+    help: 'allow roles to skip the second factor inside trusted networks',
   },
   {
     env: 'DOSSIER_INTERNAL_HOST',
@@ -232,6 +337,17 @@ function defaults(): Record<string, unknown> {
     keyringFile: 'keyring.json',
     trustProxy: false,
     sms: { transport: 'console' },
+    // Development: e-mails (activation links included) are written to the log, nowhere else.
+    mail: { transport: 'outbox', logText: true },
+    auth: {
+      publicUrl: 'https://localhost:8443',
+      firmName: '',
+      argon2: { memoryKiB: 19456, timeCost: 2, parallelism: 1 },
+      password: { maxLength: 256 },
+      trustedNetworkSkip: false,
+      session: { idleTimeoutMinutes: 30, absoluteLifetimeHours: 12, stepUpMinutes: 10, loginStepMinutes: 5 },
+      throttle: {},
+    },
     internal: {
       host: '127.0.0.1',
       port: 8443,
@@ -258,11 +374,18 @@ function defaults(): Record<string, unknown> {
   };
 }
 
+function isTransportSwitch(base: unknown, over: unknown): boolean {
+  const t = (o: unknown) =>
+    o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>)['transport'] : undefined;
+  return t(base) !== undefined && t(over) !== undefined && t(base) !== t(over);
+}
+
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const parts = path.split('.');
   let node = target;
   for (const part of parts.slice(0, -1)) {
     if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    if (isTransportSwitch(node[part], { transport: value }) && path === `${part}.transport`) node[part] = {};
     node = node[part] as Record<string, unknown>;
   }
   node[parts.at(-1)!] = value;
@@ -272,6 +395,11 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
+    // Settings of a transport (sms, mail) are a union: another transport starts from nothing.
+    if (isTransportSwitch(b, v)) {
+      out[k] = v;
+      continue;
+    }
     out[k] =
       v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
         ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
@@ -386,6 +514,16 @@ export function loadConfig(
   return deepFreeze(cfg);
 }
 
+/**
+ * The password minimum that follows the configuration (NIST 800-63B): 8 when a second factor
+ * always follows the password, 15 when trusted networks may let some users sign in with the
+ * password alone. A configured minimum may only raise it.
+ */
+export function authPasswordMinLength(cfg: Pick<Config, 'auth'>): number {
+  const floor = cfg.auth.trustedNetworkSkip ? 15 : 8;
+  return Math.max(floor, cfg.auth.password.minLength ?? floor);
+}
+
 function label(path: string): string {
   const envName = ENV_VARS.find((v) => v.path === path)?.env;
   return envName ? `${envName} (${path})` : path;
@@ -417,10 +555,18 @@ export function productionProblems(
     );
   }
   if (!internal) return out;
+  if (!cfg.auth.publicUrl.startsWith('https://'))
+    out.push(`${label('auth.publicUrl')}: links sent to staff must use https`);
   if (cfg.sms.transport === 'console')
     out.push(
       `${label('sms.transport')}: the development SMS transport "console" is not allowed in production`,
     );
+  if (cfg.mail.transport === 'outbox')
+    out.push(
+      `${label('mail.transport')}: the development mail outbox is not allowed in production; configure an SMTP relay`,
+    );
+  else if (cfg.mail.security === 'none')
+    out.push(`${label('mail.security')}: mail must be sent over TLS in production (starttls or tls)`);
   // `dossier init` is what creates the key ring.
   if (role !== 'init' && !cfg.keyring && !existsSync(cfg.keyringFile)) {
     out.push(

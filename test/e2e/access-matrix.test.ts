@@ -10,7 +10,18 @@ import { ALL_RIGHTS, isRight } from '../../src/modules/access/rights.ts';
 import { backends } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
-const PUBLIC = new Set(['GET /healthz', 'GET /readyz']);
+// Sign-in runs before there is a session; activation and reset carry their own single-use token.
+const PUBLIC = new Set([
+  'GET /healthz',
+  'GET /readyz',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/login/sms',
+  'POST /api/v1/auth/login/enrolment',
+  'POST /api/v1/auth/login/second-factor',
+  'POST /api/v1/auth/login/cancel',
+  'POST /api/v1/auth/activate',
+  'POST /api/v1/auth/password-reset',
+]);
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
 
 interface RouteEntry {

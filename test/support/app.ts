@@ -7,6 +7,13 @@ import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { createCtx, type Ctx } from '../../src/platform/context.ts';
 import { ALL_RIGHTS, type Right } from '../../src/modules/access/rights.ts';
 import { createApiKey } from '../../src/modules/api-keys/index.ts';
+import { createDevOutboxMailer, type DevOutboxMailer } from '../../src/platform/mail/index.ts';
+import {
+  createDevOutboxGateway,
+  type DevOutboxGateway,
+  type SmsGateway,
+} from '../../src/platform/sms/index.ts';
+import { createAuthServices, type AuthServices } from '../../src/servers/internal/auth-services.ts';
 import { buildInternalApp } from '../../src/servers/internal/build-app.ts';
 import type { App } from '../../src/servers/shared/create-http-app.ts';
 import type { TestBackend, TestDatabase } from './db.ts';
@@ -18,6 +25,12 @@ export interface TestApp {
   /** A system Ctx with every right, for arranging data through use cases. */
   ctx: Ctx;
   adminToken: string;
+  /** Sign-in services of the app (hasher, policies). */
+  auth: AuthServices;
+  /** Text messages the app sent (development outbox), unless a gateway was given. */
+  smsOutbox: DevOutboxGateway;
+  /** E-mails the app sent (development outbox). */
+  mailOutbox: DevOutboxMailer;
   /** A key holding no right at all. */
   noRightsToken: string;
   /** Creates a key with exactly these rights. */
@@ -36,7 +49,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 export async function startTestApp(
   backend: TestBackend,
-  opts: { onRoute?: (route: RouteOptions) => void } = {},
+  opts: {
+    onRoute?: (route: RouteOptions) => void;
+    /** DOSSIER_* settings for this app (e.g. DOSSIER_TRUST_PROXY). */
+    env?: Record<string, string>;
+    /** An SMS gateway instead of the outbox (e.g. an adapter against a local provider server). */
+    sms?: SmsGateway;
+  } = {},
 ): Promise<TestApp> {
   const database = await backend.open();
   const keyring = testKeyring();
@@ -45,7 +64,14 @@ export async function startTestApp(
     keyring,
     actor: { kind: 'system', label: 'test', rights: new Set(ALL_RIGHTS) },
   });
-  const app = await buildInternalApp({ config: testConfig(), database, keyring }, { onRoute: opts.onRoute });
+  const config = testConfig(opts.env);
+  const smsOutbox = createDevOutboxGateway({});
+  const mailOutbox = createDevOutboxMailer({});
+  const auth = createAuthServices(config, database, keyring, {
+    sms: opts.sms ?? smsOutbox,
+    mailer: mailOutbox,
+  });
+  const app = await buildInternalApp({ config, database, keyring, auth }, { onRoute: opts.onRoute });
   await app.ready();
   const tokenWith = async (rights: Right[]) => {
     if (rights.length === 0) {
@@ -64,6 +90,9 @@ export async function startTestApp(
     database,
     ctx,
     adminToken,
+    auth,
+    smsOutbox,
+    mailOutbox,
     noRightsToken,
     tokenWith,
     call(method, url, opts = {}) {

@@ -17,13 +17,40 @@ export interface AuditTarget {
     | 'audit'
     | 'system'
     | 'session'
-    | 'staff_user';
+    | 'staff_user'
+    | 'role'
+    | 'trusted_network';
   id: string;
 }
 
 /** Why a session ended. */
 export type SessionEndReason =
   'logout' | 'idle' | 'expired' | 'ended_by_user' | 'ended_by_admin' | 'user_disabled' | 'password_changed';
+
+/** The e-mails Dossier sends staff users. */
+export type StaffMailKind =
+  | 'activation'
+  | 'password_reset'
+  | 'password_changed'
+  | 'mobile_changed'
+  | 'factor_enrolled'
+  | 'factor_removed'
+  | 'recovery_codes_regenerated';
+
+/** Why a sign-in step failed (the client always gets the same answer; the trail knows why). */
+export type SignInFailureReason =
+  | 'unknown_user'
+  | 'wrong_password'
+  | 'no_password'
+  | 'disabled'
+  | 'delayed'
+  | 'wrong_code'
+  | 'replayed'
+  | 'expired'
+  | 'used'
+  | 'too_many_tries'
+  | 'no_code'
+  | 'no_factor';
 
 type Ev<T extends string, P> = { type: T; target?: AuditTarget; payload: P };
 
@@ -33,6 +60,7 @@ export type AuditEvent =
   | Ev<'api_key.revoked', { name: string }>
   | Ev<'api_key.rejected', { prefix: string; reason: 'revoked' | 'expired' | 'bad_secret' }>
   | Ev<'access.denied', { method: string; route: string; right: string }>
+  | Ev<'auth.csrf_refused', { method: string; route: string }>
   | Ev<'programme.created', { name: string; allowedEntityTypes: string[]; uboThreshold: number }>
   | Ev<'programme.updated', { changes: Record<string, unknown>; version: number }>
   | Ev<'subject.created', { kind: string; ignoredDuplicates: string[] }>
@@ -60,7 +88,10 @@ export type AuditEvent =
   | Ev<'application.subject_removed', { subjectId: string; role: string }>
   | Ev<'application.assigned', { from: string | null; to: string | null }>
   | Ev<'application.note_added', { noteId: string; length: number }>
-  | Ev<'session.started', { userId: string; secondFactor: string | null; ip: string | null }>
+  | Ev<
+      'session.started',
+      { userId: string; secondFactor: string | null; ip: string | null; stage: 'second_factor' | 'active' }
+    >
   | Ev<'session.rotated', { userId: string; secondFactor: string | null }>
   | Ev<'session.ended', { userId: string; reason: SessionEndReason }>
   | Ev<'audit.verified', { ok: boolean; checked: number; firstBadSeq: string | null }>
@@ -72,6 +103,23 @@ export type AuditEvent =
       'auth.sms_code_failed',
       { reason: 'wrong' | 'expired' | 'used' | 'too_many_tries' | 'no_code'; tries: number | null }
     >
+  | Ev<
+      'auth.sign_in_failed',
+      {
+        step: 'password' | 'second_factor' | 'step_up';
+        factor: 'password' | 'totp' | 'sms' | 'recovery';
+        reason: SignInFailureReason;
+        ip: string | null;
+      }
+    >
+  | Ev<'auth.password_accepted', { ip: string | null; sessionId: string; factors: string[] }>
+  | Ev<'auth.signed_in', { secondFactor: string; ip: string | null; sessionId: string }>
+  | Ev<
+      'auth.second_factor_skipped',
+      { networkId: string; cidr: string; roleId: string; ip: string; sessionId: string }
+    >
+  | Ev<'auth.stepped_up', { factor: string; sessionId: string }>
+  | Ev<'auth.sms_code_delivery_failed', { reason: string }>
   | Ev<'auth.recovery_codes_generated', { count: number }>
   | Ev<'auth.recovery_code_used', { remaining: number }>
   | Ev<
@@ -95,6 +143,14 @@ export type AuditEvent =
   | Ev<'staff_user.updated', { fields: string[]; version: number }>
   | Ev<'staff_user.mobile_changed', { removed: boolean; version: number }>
   | Ev<'staff_user.disabled', { sessionsEnded: number; version: number }>
-  | Ev<'staff_user.enabled', { version: number }>;
+  | Ev<'staff_user.enabled', { version: number }>
+  | Ev<'staff_user.mail_sent', { kind: StaffMailKind }>
+  | Ev<'staff_user.mail_failed', { kind: StaffMailKind; reason: string }>
+  | Ev<'role.created', { name: string; rights: string[]; trustedNetworkSkip: boolean }>
+  | Ev<'role.updated', { changes: Record<string, { from: unknown; to: unknown }>; version: number }>
+  | Ev<'role.deleted', { name: string; rights: string[]; version: number }>
+  | Ev<'staff_user.roles_changed', { before: string[]; after: string[] }>
+  | Ev<'trusted_network.added', { cidr: string; label: string }>
+  | Ev<'trusted_network.removed', { cidr: string; label: string }>;
 
 export type AuditEventType = AuditEvent['type'];

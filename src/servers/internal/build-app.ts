@@ -2,19 +2,26 @@
  * The internal server's HTTP app. The register list below is the route map: every route lives under
  * /api/v1 (or is a health probe), and every one declares its access.
  */
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyBaseLogger, RouteOptions } from 'fastify';
 import { ApiKeyCache, authenticateApiKey } from '../../modules/api-keys/index.ts';
-import { accessGate, bearerToken } from '../shared/access-gate.ts';
+import { authenticateSession } from '../../modules/auth/sessions/index.ts';
+import { accessGate, bearerToken, CSRF_HEADER } from '../shared/access-gate.ts';
 import { createHttpApp, type App, type HttpAppOptions } from '../shared/create-http-app.ts';
 import type { InternalDeps } from './deps.ts';
 import { apiKeyRoutes } from './routes/api-keys.routes.ts';
 import { applicationsRoutes } from './routes/applications.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { usersRoutes } from './routes/users.routes.ts';
+import { sessionCookie } from './session-cookie.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { programmesRoutes } from './routes/programmes.routes.ts';
+import { rolesRoutes } from './routes/roles.routes.ts';
 import { subjectsRoutes } from './routes/subjects.routes.ts';
+import { trustedNetworksRoutes } from './routes/trusted-networks.routes.ts';
 
 export interface BuildInternalAppOptions {
   logger?: FastifyBaseLogger | false;
@@ -27,7 +34,7 @@ export async function buildInternalApp(
   deps: InternalDeps,
   options: BuildInternalAppOptions = {},
 ): Promise<App> {
-  const { database, keyring, config } = deps;
+  const { database, keyring, config, auth } = deps;
   const app = await createHttpApp({
     logger: options.logger ?? false,
     trustProxy: config.trustProxy === true ? false : config.trustProxy,
@@ -51,23 +58,37 @@ export async function buildInternalApp(
     keyCache.dispose();
   });
 
+  // Cookies are parsed before the gate runs (hooks run in registration order); none is signed:
+  // the session cookie is an opaque random token checked against the database.
+  await app.register(cookie);
   await app.register(accessGate, {
     db: database.db,
     keyring,
     publicPrefixes: ['/api/docs'],
+    stepUpWindowMs: auth.session.stepUpWindowMs,
     resolveActor: async (req) => {
+      // An Authorization header decides alone: a request never mixes a key with a session cookie.
       const token = bearerToken(req);
-      if (!token) return null;
-      const result = await authenticateApiKey(database.db, token, {
+      if (token) {
+        const result = await authenticateApiKey(database.db, token, {
+          now: new Date(),
+          requestId: req.id,
+          cache: keyCache,
+        });
+        if (!result.ok) {
+          req.log.info({ reason: result.reason }, 'api key rejected');
+          return null;
+        }
+        return { actor: result.actor, csrfToken: null };
+      }
+      if (req.headers.authorization) return null;
+      const sessionToken = sessionCookie(req);
+      if (!sessionToken) return null;
+      const found = await authenticateSession(database.db, sessionToken, auth.session, {
         now: new Date(),
         requestId: req.id,
-        cache: keyCache,
       });
-      if (!result.ok) {
-        req.log.info({ reason: result.reason }, 'api key rejected');
-        return null;
-      }
-      return result.actor;
+      return found ? { actor: found.actor, csrfToken: found.session.csrfToken } : null;
     },
   });
 
@@ -76,9 +97,17 @@ export async function buildInternalApp(
       openapi: '3.1.0',
       info: { title: 'Dossier internal API', version: '1' },
       components: {
-        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: dsk_...' } },
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key: dsk_...' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: '__Host-dossier_session',
+            description: `Staff session from POST /api/v1/auth/login; state-changing requests repeat the session's CSRF token in the ${CSRF_HEADER} header`,
+          },
+        },
       },
-      security: [{ apiKey: [] }],
+      security: [{ apiKey: [] }, { session: [] }],
     },
   });
   // No validator badge: it would make browsers call a public service from an on-premise install.
@@ -91,11 +120,15 @@ export async function buildInternalApp(
   await app.register(healthRoutes, deps);
   await app.register(
     async (api) => {
+      await api.register(authRoutes, { auth });
+      await api.register(usersRoutes, { auth });
       await api.register(apiKeyRoutes);
       await api.register(auditRoutes);
       await api.register(programmesRoutes);
       await api.register(subjectsRoutes);
       await api.register(applicationsRoutes);
+      await api.register(rolesRoutes);
+      await api.register(trustedNetworksRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -1,10 +1,12 @@
-/** What the internal server's routes are built from: one open database, the key ring, the config. */
+/** What the internal server's routes are built from: one open database, the key ring, the config, sign-in services. */
 import type { Database } from '../../db/connect.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { AuthServices } from './auth-services.ts';
 
 export interface InternalDeps {
   config: Config;
   database: Database;
   keyring: Keyring;
+  auth: AuthServices;
 }

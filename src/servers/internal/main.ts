@@ -10,6 +10,8 @@ import { migrate } from '../../db/migrate.ts';
 import type { Config } from '../../platform/config.ts';
 import { loadKeyring } from '../../platform/crypto/keyring.ts';
 import type { App } from '../shared/create-http-app.ts';
+import { purgeAuthState } from '../../modules/auth/housekeeping.ts';
+import { createAuthServices, type AuthServices } from './auth-services.ts';
 import { buildInternalApp } from './build-app.ts';
 import { buildLinkApp } from './link/build-link-app.ts';
 
@@ -37,15 +39,36 @@ function urlOf(app: App, scheme: string): string {
   return `${scheme}://${host}:${addr.port}`;
 }
 
+const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+
+/** Purges expired sign-in state now and every few minutes; returns the stop function. */
+function startHousekeeping(database: Database, auth: AuthServices, logger: Logger): () => void {
+  const run = () =>
+    purgeAuthState(database.db, { now: new Date(), throttle: auth.signIn.throttle }).then(
+      (r) => logger.debug({ purged: r }, 'sign-in housekeeping'),
+      (err: unknown) => logger.warn({ err }, 'sign-in housekeeping failed'),
+    );
+  void run();
+  const timer = setInterval(() => void run(), HOUSEKEEPING_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function startInternalServer(config: Config, logger: Logger): Promise<RunningInternal> {
   const keyring = loadKeyring({ inline: config.keyring, file: config.keyringFile });
   const database = await openConfiguredDatabase(config);
   let api: App | undefined;
   let link: App | undefined;
+  let housekeeping: (() => void) | undefined;
   try {
     const result = await migrate(database);
     if (result.applied.length) logger.info({ applied: result.applied }, 'migrations applied');
-    const deps = { config, database, keyring };
+    const auth = createAuthServices(config, database, keyring, {
+      logger: logger.child({ component: 'auth' }),
+    });
+    // The dummy hash used for unknown users is made now, so the first such sign-in is not slower.
+    await auth.hasher.warmUp();
+    const deps = { config, database, keyring, auth };
     const https = config.internal.tls
       ? {
           cert: readFileSync(config.internal.certFile, 'utf8'),
@@ -62,8 +85,10 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
       },
     });
     await api.listen({ host: config.internal.host, port: config.internal.port });
+    housekeeping = startHousekeeping(database, auth, logger);
     await link.listen({ host: config.internal.link.host, port: config.internal.link.port });
   } catch (err) {
+    housekeeping?.();
     await api?.close().catch(() => undefined);
     await link?.close().catch(() => undefined);
     await database.close();
@@ -76,6 +101,7 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
     linkUrl: urlOf(linkApp, 'https'),
     database,
     async close() {
+      housekeeping?.();
       await Promise.allSettled([apiApp.close(), linkApp.close()]);
       await database.close();
     },

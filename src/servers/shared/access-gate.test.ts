@@ -8,7 +8,12 @@ import { createHttpApp } from './create-http-app.ts';
 async function appWith(register: (app: Awaited<ReturnType<typeof createHttpApp>>) => void) {
   const database = await openDatabase({ memory: true });
   const app = await createHttpApp({ logger: false, trustProxy: false });
-  await app.register(accessGate, { db: database.db, keyring: testKeyring(), resolveActor: async () => null });
+  await app.register(accessGate, {
+    db: database.db,
+    keyring: testKeyring(),
+    resolveActor: async () => null,
+    stepUpWindowMs: 600_000,
+  });
   register(app);
   return {
     app,
@@ -112,6 +117,7 @@ describe('access gate', () => {
         db: database.db,
         keyring: testKeyring(),
         resolveActor: async () => null,
+        stepUpWindowMs: 600_000,
       });
       app.get('/ip', { config: { access: 'public' } }, async (req) => ({ ip: req.ip }));
       const res = await app.inject({

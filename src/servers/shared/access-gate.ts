@@ -14,6 +14,7 @@ import { AppError } from '../../platform/errors.ts';
 import { actorLabel, type Actor } from '../../modules/access/actor.ts';
 import { isRight, type Access } from '../../modules/access/rights.ts';
 import { recordAudit } from '../../modules/audit/audit.repository.ts';
+import { csrfMatches } from '../../modules/auth/sessions/index.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,11 +31,27 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Who the request authenticated as. `csrfToken` is set when the credential travels by itself
+ * (a session cookie): every state-changing request must then repeat it in the X-CSRF-Token header.
+ */
+export interface ResolvedCaller {
+  actor: Actor;
+  csrfToken: string | null;
+}
+
+/** Methods that change nothing (no state change on GET). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const CSRF_HEADER = 'x-csrf-token';
+
 export interface AccessGateOptions {
   db: Kysely<DB>;
   keyring: Keyring;
   /** Authenticates the caller from the request, or returns null. */
-  resolveActor: (req: FastifyRequest) => Promise<Actor | null>;
+  resolveActor: (req: FastifyRequest) => Promise<ResolvedCaller | null>;
+  /** How recent a staff session's last second factor must be for a `stepUp` route. */
+  stepUpWindowMs: number;
   /** Routes under these prefixes that declare nothing are public (third-party plugins such as API docs). */
   publicPrefixes?: string[];
 }
@@ -60,19 +77,38 @@ export const accessGate = fp<AccessGateOptions>(
     app.addHook('onRequest', async (req) => {
       const access = req.routeOptions.config.access;
       if (access === undefined || access === 'public') return;
-      const actor = await opts.resolveActor(req);
-      if (!actor) throw new AppError('unauthenticated', 'authentication required');
+      const caller = await opts.resolveActor(req);
+      if (!caller) throw new AppError('unauthenticated', 'authentication required');
+      const { actor } = caller;
       const ctx = createCtx({ db: opts.db, actor, keyring: opts.keyring, requestId: req.id });
+      if (caller.csrfToken !== null && !SAFE_METHODS.has(req.method)) {
+        const given = req.headers[CSRF_HEADER];
+        if (typeof given !== 'string' || !csrfMatches(caller.csrfToken, given)) {
+          await recordAudit(opts.db, ctx, {
+            type: 'auth.csrf_refused',
+            payload: { method: req.method, route: req.routeOptions.url ?? req.url },
+          });
+          throw new AppError('forbidden', 'missing or wrong X-CSRF-Token header', { reason: 'csrf' });
+        }
+      }
       if (access !== 'authenticated' && !actor.rights.has(access)) {
         await recordAudit(opts.db, ctx, {
           type: 'access.denied',
           payload: { method: req.method, route: req.routeOptions.url ?? req.url, right: access },
         });
-        req.log.warn(
-          { actor: actorLabel(actor), right: access },
-          'access denied',
-        );
+        req.log.warn({ actor: actorLabel(actor), right: access }, 'access denied');
         throw new AppError('forbidden', `this action requires the right "${access}"`);
+      }
+      if (req.routeOptions.config.stepUp && actor.kind === 'staff') {
+        const at = actor.secondFactorAt;
+        if (!at || Date.now() - at.getTime() > opts.stepUpWindowMs)
+          throw new AppError(
+            'forbidden',
+            'confirm with your second factor first (POST /api/v1/auth/step-up)',
+            {
+              reason: 'step_up_required',
+            },
+          );
       }
       req.ctx = ctx;
     });

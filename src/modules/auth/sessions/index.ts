@@ -12,3 +12,5 @@ export {
   type SessionView,
   type StartSessionInput,
 } from './sessions.ts';
+export { authenticateSession, type AuthenticatedSession } from './authenticate-session.ts';
+export { hashSessionToken } from './session.token.ts';

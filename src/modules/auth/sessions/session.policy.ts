@@ -10,6 +10,8 @@ export interface SessionPolicy {
   absoluteLifetimeMs: number;
   stepUpWindowMs: number;
   touchEveryMs: number;
+  /** How long a sign-in may wait between the password and the second factor. */
+  loginStepMs: number;
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = {
@@ -17,6 +19,7 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   absoluteLifetimeMs: 12 * 60 * 60_000,
   stepUpWindowMs: 10 * 60_000,
   touchEveryMs: 60_000,
+  loginStepMs: 5 * 60_000,
 };
 
 /** True when the session's last second factor is recent enough for a sensitive action. */

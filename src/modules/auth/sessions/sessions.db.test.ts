@@ -68,7 +68,11 @@ for (const backend of backends) {
     it('a rotated session has a new token; the old one is dead', async () => {
       const { token, session } = await start(null);
       at(1000);
-      const rotated = await rotateSession(ctx, session.id, 'totp');
+      const rotated = await rotateSession(
+        ctx,
+        { sessionId: session.id, secondFactor: 'totp', from: 'active' },
+        DEFAULT_SESSION_POLICY,
+      );
       assert.notEqual(rotated.token, token);
       assert.equal(await resolveSession(ctx, token, policy), null);
       assert.equal((await resolveSession(ctx, rotated.token, policy))?.id, session.id);

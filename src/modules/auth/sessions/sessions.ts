@@ -28,6 +28,8 @@ export type SecondFactor = NonNullable<SessionRow['second_factor']>;
 export interface LiveSession {
   id: string;
   userId: string;
+  /** 'second_factor': the password was accepted, the second factor not yet given; authorises nothing else. */
+  stage: 'second_factor' | 'active';
   csrfToken: string;
   createdAt: Date;
   expiresAt: Date;
@@ -37,6 +39,7 @@ export interface LiveSession {
 
 export interface SessionView {
   id: string;
+  stage: 'second_factor' | 'active';
   createdAt: string;
   lastSeenAt: string;
   expiresAt: string;
@@ -45,10 +48,12 @@ export interface SessionView {
   userAgent: string | null;
 }
 
-function live(row: SessionRow): LiveSession {
+/** The public view of a session row. */
+export function live(row: SessionRow): LiveSession {
   return {
     id: row.id,
     userId: row.user_id,
+    stage: row.stage,
     csrfToken: row.csrf_token,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
@@ -62,6 +67,8 @@ export interface StartSessionInput {
   secondFactor: SecondFactor | null;
   ip: string | null;
   userAgent: string | null;
+  /** Default 'active'. A 'second_factor' session lives `policy.loginStepMs` at most. */
+  stage?: 'second_factor' | 'active';
 }
 
 /** Starts a session inside the sign-in transaction; the token is returned once, only its hash is kept. */
@@ -73,6 +80,8 @@ export async function startSession(
 ): Promise<{ token: string; session: LiveSession }> {
   const now = ctx.now();
   const { token, hash } = newSessionToken();
+  const stage = input.stage ?? 'active';
+  const lifetime = stage === 'active' ? policy.absoluteLifetimeMs : policy.loginStepMs;
   const row = await insertSession(tx, {
     id: randomUUID(),
     token_hash: hash,
@@ -80,16 +89,18 @@ export async function startSession(
     csrf_token: newCsrfToken(),
     created_at: now,
     last_seen_at: now,
-    expires_at: new Date(now.getTime() + policy.absoluteLifetimeMs),
+    expires_at: new Date(now.getTime() + lifetime),
+    stage,
     second_factor: input.secondFactor,
-    second_factor_at: input.secondFactor ? now : null,
+    // A trusted network is not a factor: such a session has never stepped up.
+    second_factor_at: input.secondFactor && input.secondFactor !== 'trusted_network' ? now : null,
     ip: input.ip?.slice(0, 64) ?? null,
     user_agent: input.userAgent?.slice(0, 300) ?? null,
   });
   await appendAudit(tx, ctx, {
     type: 'session.started',
     target: { type: 'session', id: row.id },
-    payload: { userId: input.userId, secondFactor: input.secondFactor, ip: row.ip },
+    payload: { userId: input.userId, secondFactor: input.secondFactor, ip: row.ip, stage },
   });
   return { token, session: live(row) };
 }
@@ -124,38 +135,48 @@ export async function resolveSession(
 }
 
 /**
- * Gives the session a new token after a second factor (at sign-in completion or step-up): the old
- * token stops working at once (ASVS 7.2.4).
+ * Gives the session a new token after a second factor: the old token stops working at once (ASVS
+ * 7.2.4). `from: 'second_factor'` completes a sign-in (the session becomes active and gets its
+ * absolute lifetime from now); `from: 'active'` is a step-up. The stage is checked in the same
+ * update, so a token cannot be rotated twice from one step.
  */
 export async function rotateSession(
   ctx: Pick<Ctx, 'db' | 'actor' | 'requestId' | 'now'>,
-  sessionId: string,
-  secondFactor: SecondFactor,
+  input: { sessionId: string; secondFactor: SecondFactor; from: 'second_factor' | 'active' },
+  policy: SessionPolicy,
+  tx?: Tx,
 ): Promise<{ token: string; session: LiveSession }> {
   const now = ctx.now();
   const { token, hash } = newSessionToken();
-  return inTransaction(ctx.db, async (tx) => {
+  const run = async (tx: Tx) => {
     const row = await tx
       .updateTable('sessions')
       .set({
         token_hash: hash,
-        second_factor: secondFactor,
+        second_factor: input.secondFactor,
         second_factor_at: now,
         csrf_token: newCsrfToken(),
         last_seen_at: now,
+        stage: 'active',
+        ...(input.from === 'second_factor'
+          ? { expires_at: new Date(now.getTime() + policy.absoluteLifetimeMs) }
+          : {}),
       })
-      .where('id', '=', sessionId)
+      .where('id', '=', input.sessionId)
+      .where('stage', '=', input.from)
       .where('ended_at', 'is', null)
+      .where('expires_at', '>', now)
       .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound('session');
     await appendAudit(tx, ctx, {
       type: 'session.rotated',
       target: { type: 'session', id: row.id },
-      payload: { userId: row.user_id, secondFactor },
+      payload: { userId: row.user_id, secondFactor: input.secondFactor },
     });
     return { token, session: live(row) };
-  });
+  };
+  return tx ? run(tx) : inTransaction(ctx.db, run);
 }
 
 async function endSessionRow(
@@ -210,6 +231,7 @@ export async function endUserSessions(
 export async function listSessions(ctx: Pick<Ctx, 'db' | 'now'>, userId: string): Promise<SessionView[]> {
   return (await listLiveSessions(ctx.db, userId, ctx.now())).map((r) => ({
     id: r.id,
+    stage: r.stage,
     createdAt: r.created_at.toISOString(),
     lastSeenAt: r.last_seen_at.toISOString(),
     expiresAt: r.expires_at.toISOString(),

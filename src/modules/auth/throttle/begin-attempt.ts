@@ -9,7 +9,7 @@ import {
   type ThrottleKeyKind,
   type ThrottlePolicy,
 } from './throttle.options.ts';
-import { reserve, setDelay } from './throttle.repository.ts';
+import { lockCounter, reserve, setDelay } from './throttle.repository.ts';
 import { failAttempt, releaseAttempt, succeedAttempt, type FailOutcome } from './settle-attempt.ts';
 import { freeOf, isLockable, type ReservedKey, type ThrottleTicket } from './throttle.ticket.ts';
 
@@ -48,6 +48,12 @@ export interface RefusedAttempt {
   allowed: false;
   retryAfterMs: number | null;
   key: ThrottleKeyKind;
+  /**
+   * Does the database work a failed attempt's settlement does (locking each counter in one
+   * transaction) and changes nothing: with the dummy password verification, it makes a refusal take
+   * as long as a wrong password, so a delayed account cannot be told apart by timing.
+   */
+  equalise(): Promise<void>;
 }
 
 /** The attempt is reserved: verify the secret, then settle it exactly once. */
@@ -97,6 +103,10 @@ export async function beginAttempt(
   });
   const { now } = input;
   const windowStart = new Date(now.getTime() - scopePolicy.windowMs);
+  const equalise = () =>
+    inTransaction(db, async (tx) => {
+      for (const key of keys) await lockCounter(tx, input.scope, key);
+    });
   try {
     const reserved = await inTransaction(db, async (tx) => {
       const out: ReservedKey[] = [];
@@ -105,13 +115,13 @@ export async function beginAttempt(
         const row = await reserve(tx, input.scope, key, now, windowStart);
         const lockAt = isLockable(key.kind) ? scopePolicy.hardLockAfter : null;
         if (lockAt !== null && row.streak > lockAt) {
-          refused = { allowed: false, retryAfterMs: null, key: key.kind };
+          refused = { allowed: false, retryAfterMs: null, key: key.kind, equalise };
           break;
         }
         if (row.delayed_until && row.delayed_until > now) {
           const retryAfterMs = row.delayed_until.getTime() - now.getTime();
           if (!refused || (refused.retryAfterMs !== null && retryAfterMs > refused.retryAfterMs))
-            refused = { allowed: false, retryAfterMs, key: key.kind };
+            refused = { allowed: false, retryAfterMs, key: key.kind, equalise };
           continue;
         }
         const delayMs = delayAfter(scopePolicy, freeOf(scopePolicy, key.kind), row.failures);

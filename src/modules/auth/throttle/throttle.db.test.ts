@@ -5,12 +5,20 @@ import { createCtx, type Ctx } from '../../../platform/context.ts';
 import { backends, type TestDatabase } from '../../../../test/support/db.ts';
 import { testKeyring } from '../../../../test/support/keyring.ts';
 import {
-  beginAttempt,
+  beginAttempt as beginAttemptWithEqualiser,
   type AllowedAttempt,
   type AttemptDecision,
   type BeginAttemptInput,
 } from './begin-attempt.ts';
 import { liftDelay } from './lift-delay.ts';
+
+/** The guard, with refusals reduced to plain data (their `equalise` is tested on its own). */
+async function beginAttempt(...args: Parameters<typeof beginAttemptWithEqualiser>): Promise<AttemptDecision> {
+  const d = await beginAttemptWithEqualiser(...args);
+  if (d.allowed) return d;
+  const { equalise: _equalise, ...refused } = d;
+  return refused as AttemptDecision;
+}
 import { purgeThrottle } from './purge-throttle.ts';
 import { hashKeyPart, normaliseAccount, sourceKey } from './throttle.keys.ts';
 import { DEFAULT_THROTTLE_POLICY, resolveThrottlePolicy, type ThrottlePolicy } from './throttle.options.ts';
@@ -71,6 +79,17 @@ for (const backend of backends) {
         .execute();
     const headSeq = async () =>
       (await db.db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq;
+
+    it("a refusal's equaliser locks the counters like a failure would, and changes nothing", async () => {
+      const account = `eq-${randomUUID()}`;
+      const ip = '198.51.100.77';
+      for (let i = 0; i < 5; i++) await wrong({ account, ip, now: T0 });
+      const before = await counter('account_ip', account, ip);
+      const d = await beginAttemptWithEqualiser(db.db, { scope: 'password', account, ip, now: T0 });
+      assert.equal(d.allowed, false);
+      if (!d.allowed) await d.equalise();
+      assert.deepEqual(await counter('account_ip', account, ip), before);
+    });
 
     it('the 5th failure imposes a delay; during it even the right password is refused; it grows; it ends', async () => {
       const account = freshAccount();

@@ -51,7 +51,10 @@ function stripUndefined(o: TokenLifetimes): TokenLifetimes {
 /** Something the user must be told about (ASVS 6.3.7). Ids only; the notifier looks up the rest. */
 export type StaffUserNotification =
   | { type: 'password_changed'; userId: string; via: 'change' | 'reset' }
-  | { type: 'mobile_changed'; userId: string };
+  | { type: 'mobile_changed'; userId: string }
+  | { type: 'factor_enrolled'; userId: string; factor: 'totp' }
+  | { type: 'factor_removed'; userId: string; factor: 'totp'; by: 'user' | 'administrator' }
+  | { type: 'recovery_codes_regenerated'; userId: string };
 
 /**
  * Sends the user a notification (e-mail). Called after the change has committed; a rejection

@@ -40,7 +40,10 @@ const Ping = Type.Object({
  * whose behalf the portal calls, never as "the portal": the certificate proves which host is
  * calling, not who may see what.
  */
-export async function buildLinkApp(deps: InternalDeps, opts: BuildLinkAppOptions): Promise<App> {
+export async function buildLinkApp(
+  deps: Omit<InternalDeps, 'auth'>,
+  opts: BuildLinkAppOptions,
+): Promise<App> {
   void deps; // the ping needs nothing yet; client-user operations will use the database and key ring
   const app = await createHttpApp({
     logger: opts.logger,

@@ -22,7 +22,7 @@ export async function apiKeyRoutes(app: App): Promise<void> {
   app.post(
     '/api-keys',
     {
-      config: { access: 'api-key:manage' },
+      config: { access: 'api-key:manage', stepUp: true },
       schema: { tags: ['api-keys'], body: CreateApiKeyBody, response: { 201: CreatedApiKeyView } },
     },
     async (req, reply) => reply.code(201).send(await createApiKey(req.ctx, req.body)),
@@ -30,7 +30,7 @@ export async function apiKeyRoutes(app: App): Promise<void> {
   app.post(
     '/api-keys/:id/revoke',
     {
-      config: { access: 'api-key:manage' },
+      config: { access: 'api-key:manage', stepUp: true },
       schema: { tags: ['api-keys'], params: IdParams, response: { 200: ApiKeyView } },
     },
     async (req) => revokeApiKey(req.ctx, req.params.id),

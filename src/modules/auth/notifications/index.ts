@@ -1,0 +1,1 @@
+export { createStaffMail, type StaffMail, type StaffMailDeps } from './staff-mail.ts';

@@ -1,0 +1,85 @@
+/**
+ * Everything staff sign-in needs, built once per internal server from configuration: one password
+ * hasher (its concurrency cap only works if shared), the block-delay, session and SMS code policies,
+ * the SMS gateway and the mailer. Tests pass their own gateway and mailer (development outboxes) to
+ * read the codes and links a user would receive.
+ */
+import type { Database } from '../../db/connect.ts';
+import { authPasswordMinLength, type Config } from '../../platform/config.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
+import { createMailer, type Mailer } from '../../platform/mail/index.ts';
+import { createSmsGateway, type SmsGateway, type SmsLogger } from '../../platform/sms/index.ts';
+import { resolveSmsCodePolicy } from '../../modules/auth/factors/index.ts';
+import { createStaffMail, type StaffMail } from '../../modules/auth/notifications/index.ts';
+import { PasswordHasher, type PasswordPolicyOptions } from '../../modules/auth/passwords/index.ts';
+import type { SessionPolicy } from '../../modules/auth/sessions/index.ts';
+import type { SignInDeps } from '../../modules/auth/sign-in/index.ts';
+import { resolveThrottlePolicy } from '../../modules/auth/throttle/index.ts';
+
+export interface AuthServices {
+  signIn: SignInDeps;
+  hasher: PasswordHasher;
+  /** The length window and the firm's name; username and personal words are added per user. */
+  passwordPolicy: Omit<PasswordPolicyOptions, 'username'>;
+  session: SessionPolicy;
+  mail: StaffMail;
+  sms: SmsGateway;
+  mailer: Mailer;
+}
+
+export interface AuthServiceOverrides {
+  sms?: SmsGateway;
+  mailer?: Mailer;
+  logger?: SmsLogger;
+}
+
+export function sessionPolicyOf(config: Config): SessionPolicy {
+  const s = config.auth.session;
+  return {
+    idleTimeoutMs: s.idleTimeoutMinutes * 60_000,
+    absoluteLifetimeMs: s.absoluteLifetimeHours * 3_600_000,
+    stepUpWindowMs: s.stepUpMinutes * 60_000,
+    touchEveryMs: 60_000,
+    loginStepMs: s.loginStepMinutes * 60_000,
+  };
+}
+
+export function createAuthServices(
+  config: Config,
+  database: Database,
+  keyring: Keyring,
+  overrides: AuthServiceOverrides = {},
+): AuthServices {
+  const a = config.auth;
+  const mailer =
+    overrides.mailer ?? createMailer(config.mail, overrides.logger ? { logger: overrides.logger } : {});
+  // A burst of sign-ins (50 at once) waits for a slot rather than failing: about 64 hash durations.
+  const hasher = new PasswordHasher({ ...a.argon2, maxQueue: a.argon2.maxQueue ?? 64 });
+  const session = sessionPolicyOf(config);
+  const sms =
+    overrides.sms ?? createSmsGateway(config.sms, overrides.logger ? { logger: overrides.logger } : {});
+  const firmName = a.firmName;
+  return {
+    hasher,
+    session,
+    sms,
+    mailer,
+    passwordPolicy: {
+      minLength: authPasswordMinLength(config),
+      maxLength: a.password.maxLength,
+      contextWords: firmName ? [firmName] : [],
+    },
+    mail: createStaffMail({ db: database.db, mailer, publicUrl: a.publicUrl, firmName }),
+    signIn: {
+      db: database.db,
+      keyring,
+      hasher,
+      throttle: resolveThrottlePolicy(a.throttle),
+      session,
+      smsPolicy: resolveSmsCodePolicy(),
+      sms,
+      trustedNetworkSkip: a.trustedNetworkSkip,
+      firmName,
+    },
+  };
+}

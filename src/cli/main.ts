@@ -6,6 +6,10 @@ import { migrate } from '../db/migrate.ts';
 import { seedDemo } from '../db/seeds/demo.ts';
 import { ALL_RIGHTS, isRight, type Right } from '../modules/access/rights.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../modules/api-keys/index.ts';
+import { createStaffMail } from '../modules/auth/notifications/index.ts';
+import { createStaffUser } from '../modules/auth/users/index.ts';
+import { createRole, listRoles, setUserRoles } from '../modules/roles/index.ts';
+import { createMailer, type MailLogger } from '../platform/mail/index.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { appendAudit, verifyAuditChain } from '../modules/audit/index.ts';
 import { openConfiguredDatabase } from '../servers/internal/main.ts';
@@ -14,6 +18,15 @@ import { installShutdown, serveAll, serveInternal, servePortal } from './command
 import { CliError, config, keyring, systemCtx, withDatabase } from './runtime.ts';
 
 const out = (line: string) => console.log(line);
+
+/** Mail transport notices on stderr; the development outbox's message text printed as is. */
+const cliMailLogger: MailLogger = {
+  info: (obj, msg) => {
+    const { text, ...rest } = obj;
+    console.error(`${msg} ${JSON.stringify(rest)}${typeof text === 'string' ? `\n${text}` : ''}`);
+  },
+  warn: (obj, msg) => console.error(`${msg} ${JSON.stringify(obj)}`),
+};
 
 function parseRights(value: string): Right[] {
   const rights = value
@@ -215,6 +228,51 @@ keys
     await withDatabase(cfg, async (database) => {
       const k = await revokeApiKey(systemCtx(database, ring), id);
       out(`Revoked ${k.id} (${k.name}) at ${k.revokedAt}`);
+    });
+  });
+
+const users = program.command('users').description('staff users');
+users
+  .command('create-admin')
+  .description(
+    'create a staff administrator (role "Administrator", every right); the activation link is e-mailed to them',
+  )
+  .requiredOption('--username <name>', 'login name')
+  .requiredOption('--email <address>', 'where the activation link goes')
+  .requiredOption('--name <display-name>', 'display name')
+  .action(async (opts: { username: string; email: string; name: string }) => {
+    const cfg = config();
+    const ring = keyring(cfg);
+    await withDatabase(cfg, async (database) => {
+      const ctx = systemCtx(database, ring);
+      const created = await createStaffUser(ctx, {
+        username: opts.username,
+        displayName: opts.name,
+        email: opts.email,
+      });
+      const existing = (await listRoles(ctx)).find((r) => r.name.toLowerCase() === 'administrator');
+      const role =
+        existing ??
+        (await createRole(ctx, {
+          name: 'Administrator',
+          description: 'Every right (created by dossier users create-admin)',
+          rights: [...ALL_RIGHTS],
+        }));
+      await setUserRoles(ctx, created.user.id, [role.id]);
+      const mail = createStaffMail({
+        db: database.db,
+        mailer: createMailer(cfg.mail, { logger: cliMailLogger }),
+        publicUrl: cfg.auth.publicUrl,
+        firmName: cfg.auth.firmName,
+      });
+      const { token, expiresAt } = created.activationToken;
+      const sent = await mail.sendActivation(ctx, created.user.id, token, expiresAt);
+      out(`Created staff user ${created.user.username} (${created.user.id}) with role ${role.name}.`);
+      if (!sent)
+        throw new CliError(
+          'the activation e-mail could not be sent (see the audit trail); fix the mail settings, then start a password reset for this user',
+        );
+      out(`Activation link e-mailed to ${opts.email}; it expires at ${expiresAt}.`);
     });
   });
 

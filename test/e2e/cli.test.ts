@@ -29,10 +29,38 @@ function httpsGet(
   });
 }
 
+function httpsPost(
+  url: string,
+  ca: string,
+  body: unknown,
+): Promise<{ status: number; body: string; setCookie: string[] }> {
+  return new Promise((resolve, reject) => {
+    const raw = JSON.stringify(body);
+    const req = request(
+      url,
+      {
+        ca,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text, setCookie: res.headers['set-cookie'] ?? [] }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(raw);
+  });
+}
+
 describe('dossier CLI (embedded database)', () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'dossier-cli-')), 'data');
   let env: NodeJS.ProcessEnv;
   let adminToken = '';
+  let activationToken = '';
 
   before(async () => {
     const [api, link, portal] = [await freePort(), await freePort(), await freePort()];
@@ -53,6 +81,7 @@ describe('dossier CLI (embedded database)', () => {
       ['serve'],
       ['audit', 'verify'],
       ['api-keys', 'create'],
+      ['users', 'create-admin'],
       ['seed', 'demo'],
       ['migrate'],
     ]) {
@@ -100,6 +129,23 @@ describe('dossier CLI (embedded database)', () => {
     assert.match(r.stdout, /Demo data loaded/);
   });
 
+  it('users create-admin: a staff administrator whose activation link goes by e-mail (the development outbox prints it)', async () => {
+    const r = await runCli(
+      ['users', 'create-admin', '--username', 'ada.admin', '--email', 'ada@firm.test', '--name', 'Ada Admin'],
+      env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Created staff user ada\.admin .* with role Administrator/);
+    assert.doesNotMatch(r.stdout, /#token=/, 'the token is not printed as output, only e-mailed');
+    activationToken = /#token=([A-Za-z0-9_-]{43})/.exec(r.stderr)![1]!;
+    const again = await runCli(
+      ['users', 'create-admin', '--username', 'ada.admin', '--email', 'other@firm.test', '--name', 'Ada'],
+      env,
+    );
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /already in use/);
+  });
+
   it('serve all: internal API and portal over TLS, the portal reaching the internal server over the mTLS link', async () => {
     const ca = readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8');
     const { child, stdout } = await startCli(['serve', 'all'], env, /Link \(mTLS\)/);
@@ -116,6 +162,22 @@ describe('dossier CLI (embedded database)', () => {
       const health = await httpsGet(`${portalUrl}/healthz`, ca);
       assert.equal(health.status, 200, health.body);
       assert.equal((JSON.parse(health.body) as { link: string }).link, 'up');
+      // The administrator created above activates and signs in over real TLS.
+      const activated = await httpsPost(`${apiUrl}/api/v1/auth/activate`, ca, {
+        token: activationToken,
+        password: 'orange kites above the quiet bay',
+      });
+      assert.equal(activated.status, 204, activated.body);
+      const login = await httpsPost(`${apiUrl}/api/v1/auth/login`, ca, {
+        username: 'ada.admin',
+        password: 'orange kites above the quiet bay',
+      });
+      assert.equal(login.status, 200, login.body);
+      assert.equal((JSON.parse(login.body) as { enrolmentRequired: boolean }).enrolmentRequired, true);
+      assert.match(
+        login.setCookie[0] ?? '',
+        /^__Host-dossier_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict$/,
+      );
       const docs = await httpsGet(`${apiUrl}/api/docs/json`, ca);
       assert.equal(docs.status, 200);
       assert.ok((JSON.parse(docs.body) as { paths: Record<string, unknown> }).paths['/api/v1/subjects/{id}']);

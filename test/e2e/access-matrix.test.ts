@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ALL_RIGHTS, isRight } from '../../src/modules/access/rights.ts';
+import { ADMINISTRATIVE_RIGHTS, ALL_RIGHTS, isRight } from '../../src/modules/access/rights.ts';
 import { backends } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
@@ -28,6 +28,7 @@ interface RouteEntry {
   method: string;
   url: string;
   access: string;
+  stepUp: boolean;
 }
 
 function concreteUrl(url: string): string {
@@ -44,7 +45,13 @@ describe('access matrix', () => {
         const methods = Array.isArray(r.method) ? r.method : [r.method];
         // Routes of the API documentation plugin are public by prefix (see build-app).
         for (const m of methods)
-          if (m !== 'HEAD') routes.push({ method: m, url: r.url, access: String(r.config?.access) });
+          if (m !== 'HEAD')
+            routes.push({
+              method: m,
+              url: r.url,
+              access: String(r.config?.access),
+              stepUp: r.config?.stepUp === true,
+            });
       },
     });
   });
@@ -61,6 +68,14 @@ describe('access matrix', () => {
       if (r.access === 'public')
         assert.ok(PUBLIC.has(`${r.method} ${r.url}`), `unexpected public route ${r.method} ${r.url}`);
     }
+  });
+
+  it('every state-changing route that administers the system needs a recent second factor (step-up)', () => {
+    const admin = routes.filter(
+      (r) => r.method !== 'GET' && isRight(r.access) && ADMINISTRATIVE_RIGHTS.has(r.access),
+    );
+    assert.ok(admin.length >= 10, `found ${admin.length}`);
+    for (const r of admin) assert.ok(r.stepUp, `${r.method} ${r.url} (${r.access}) does not require step-up`);
   });
 
   it('every protected route answers 401 without credentials and 403 without its right', async () => {

@@ -371,6 +371,34 @@ for (const backend of backends) {
       assert.equal(cookieOf(res), null);
     });
 
+    it('the flows above left every sign-in event in the audit trail', async () => {
+      const types = new Set(
+        (await t.database.db.selectFrom('audit_events').select('type').distinct().execute()).map(
+          (r) => r.type,
+        ),
+      );
+      for (const type of [
+        'auth.password_accepted',
+        'auth.signed_in',
+        'auth.sign_in_failed',
+        'auth.stepped_up',
+        'auth.csrf_refused',
+        'auth.factor_enrolled',
+        'auth.recovery_codes_generated',
+        'auth.recovery_code_used',
+        'session.started',
+        'session.rotated',
+        'session.ended',
+        'staff_user.created',
+        'staff_user.activated',
+        'staff_user.disabled',
+        'staff_user.password_changed',
+        'staff_user.password_change_failed',
+        'staff_user.mail_sent',
+      ])
+        assert.ok(types.has(type), `${type} missing`);
+    });
+
     it('no password, code or token is ever written to the audit trail', async () => {
       const rows = await t.database.db.selectFrom('audit_events').select(['payload']).execute();
       const text = JSON.stringify(rows);

@@ -8,7 +8,13 @@ import { ALL_RIGHTS, isRight, type Right } from '../modules/access/rights.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../modules/api-keys/index.ts';
 import { createStaffMail } from '../modules/auth/notifications/index.ts';
 import { createStaffUser } from '../modules/auth/users/index.ts';
-import { createRole, listRoles, setUserRoles } from '../modules/roles/index.ts';
+import {
+  BUILT_IN_ROLE_IDS,
+  BUILT_IN_ROLES,
+  createRole,
+  listRoles,
+  setUserRoles,
+} from '../modules/roles/index.ts';
 import { createMailer, type MailLogger } from '../platform/mail/index.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { appendAudit, verifyAuditChain } from '../modules/audit/index.ts';
@@ -235,7 +241,7 @@ const users = program.command('users').description('staff users');
 users
   .command('create-admin')
   .description(
-    'create a staff administrator (role "Administrator", every right); the activation link is e-mailed to them',
+    'create a staff administrator (the built-in Administrator role); the activation link is e-mailed to them',
   )
   .requiredOption('--username <name>', 'login name')
   .requiredOption('--email <address>', 'where the activation link goes')
@@ -250,13 +256,15 @@ users
         displayName: opts.name,
         email: opts.email,
       });
-      const existing = (await listRoles(ctx)).find((r) => r.name.toLowerCase() === 'administrator');
+      // The built-in Administrator role (by its fixed id, whatever it was renamed to); recreated from
+      // its definition if an administrator deleted it.
+      const builtIn = BUILT_IN_ROLES.find((r) => r.id === BUILT_IN_ROLE_IDS.administrator)!;
       const role =
-        existing ??
+        (await listRoles(ctx)).find((r) => r.id === builtIn.id) ??
         (await createRole(ctx, {
-          name: 'Administrator',
-          description: 'Every right (created by dossier users create-admin)',
-          rights: [...ALL_RIGHTS],
+          name: `${builtIn.name} (${new Date().toISOString().slice(0, 10)})`,
+          description: 'Recreated by dossier users create-admin',
+          rights: [...builtIn.rights],
         }));
       await setUserRoles(ctx, created.user.id, [role.id]);
       const mail = createStaffMail({

@@ -38,6 +38,15 @@ export interface ApiKeysTable {
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** The programmes whose data the key may see; null = every programme. */
+  programme_ids: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+}
+
+export interface ProgrammeMembersTable {
+  programme_id: string;
+  user_id: string;
+  created_at: Timestamp;
+  created_by: string;
 }
 
 export interface StatusDef {
@@ -264,8 +273,19 @@ export interface TrustedNetworksTable {
   created_by: string;
 }
 
+/** Separation of duties: pairs of rights one staff user may not hold together (right_a < right_b). */
+export interface SeparationOfDutiesTable {
+  id: string;
+  right_a: string;
+  right_b: string;
+  description: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  created_by: string;
+}
+
 export interface DB {
   staff_users: StaffUsersTable;
+  programme_members: ProgrammeMembersTable;
   api_keys: ApiKeysTable;
   programmes: ProgrammesTable;
   subjects: SubjectsTable;
@@ -286,6 +306,7 @@ export interface DB {
   roles: RolesTable;
   staff_user_roles: StaffUserRolesTable;
   trusted_networks: TrustedNetworksTable;
+  separation_of_duties: SeparationOfDutiesTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -1,2 +1,11 @@
 export { RIGHTS, ALL_RIGHTS, ADMINISTRATIVE_RIGHTS, isRight, type Right, type Access } from './rights.ts';
-export { actorLabel, actorRef, hasRight, type Actor } from './actor.ts';
+export {
+  actorLabel,
+  actorRef,
+  canSeeProgramme,
+  hasRight,
+  programmeFilter,
+  programmeScope,
+  type Actor,
+  type ProgrammeScope,
+} from './actor.ts';

@@ -12,7 +12,7 @@ import type { Row } from '../../db/types.ts';
 
 export type CachedKey = Pick<
   Row<'api_keys'>,
-  'id' | 'name' | 'rights' | 'secret_hash' | 'revoked_at' | 'expires_at'
+  'id' | 'name' | 'rights' | 'secret_hash' | 'revoked_at' | 'expires_at' | 'programme_ids'
 >;
 
 const caches = new Set<ApiKeyCache>();

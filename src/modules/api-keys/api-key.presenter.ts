@@ -14,5 +14,6 @@ export function presentApiKey(row: Row<'api_keys'>): ApiKeyView {
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
     lastUsedAt: iso(row.last_used_at),
+    programmeIds: row.programme_ids ? [...row.programme_ids].sort() : null,
   };
 }

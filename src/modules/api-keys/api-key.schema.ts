@@ -8,6 +8,13 @@ export const CreateApiKeyBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 100 }),
     rights: Type.Array(RightSchema, { minItems: 1, uniqueItems: true }),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+    /**
+     * The programmes whose data the key may see. Omitted: the creator's own (every programme for an
+     * all-programme creator). Only programmes the creator sees may be given.
+     */
+    programmeIds: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), { uniqueItems: true, maxItems: 1000 }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -23,6 +30,8 @@ export const ApiKeyView = Type.Object({
   expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** null: every programme. */
+  programmeIds: Type.Union([Type.Array(Type.String({ format: 'uuid' })), Type.Null()]),
 });
 export type ApiKeyView = Static<typeof ApiKeyView>;
 

@@ -31,7 +31,7 @@ export async function authenticateApiKey(
   if (!row) {
     row = await db
       .selectFrom('api_keys')
-      .select(['id', 'name', 'rights', 'secret_hash', 'revoked_at', 'expires_at'])
+      .select(['id', 'name', 'rights', 'secret_hash', 'revoked_at', 'expires_at', 'programme_ids'])
       .where('prefix', '=', parsed.prefix)
       .executeTakeFirst();
     if (!row) return { ok: false, reason: 'unknown' };
@@ -69,5 +69,6 @@ export async function authenticateApiKey(
       .catch(() => lastUsedWritten.delete(row.id));
   }
   const rights = new Set<Right>(row.rights.filter(isRight));
-  return { ok: true, actor: { kind: 'api_key', id: row.id, name: row.name, rights } };
+  const programmes = row.programme_ids === null ? 'all' : new Set(row.programme_ids);
+  return { ok: true, actor: { kind: 'api_key', id: row.id, name: row.name, rights, programmes } };
 }

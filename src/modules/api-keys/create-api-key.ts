@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../../db/transaction.ts';
-import { AppError, validationError } from '../../platform/errors.ts';
+import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { actorRef } from '../access/actor.ts';
+import { actorRef, canSeeProgramme, programmeScope } from '../access/actor.ts';
 import type { Right } from '../access/rights.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { presentApiKey } from './api-key.presenter.ts';
@@ -14,6 +14,8 @@ export interface CreateApiKeyInput {
   rights: Right[];
   /** ISO date-time; must be in the future. */
   expiresAt?: string | undefined;
+  /** Omitted: the creator's programmes. Else a subset of them (checked to exist). */
+  programmeIds?: string[] | undefined;
 }
 
 /** Creates an API key. An actor can only grant rights it holds itself (no escalation). */
@@ -28,7 +30,19 @@ export async function createApiKey(
   if (input.expiresAt && new Date(input.expiresAt) <= now)
     throw validationError('expiresAt must be in the future');
   const { token, prefix, secretHash } = generateToken();
+  const scope = programmeScope(ctx.actor);
+  let programmeIds: string[] | null;
+  if (input.programmeIds === undefined) programmeIds = scope === 'all' ? null : [...scope].sort();
+  else {
+    // A programme the creator cannot see does not exist for them (404, not 403).
+    programmeIds = [...new Set(input.programmeIds)].sort();
+    if (programmeIds.some((id) => !canSeeProgramme(ctx.actor, id))) throw notFound('programme');
+  }
   return inTransaction(ctx.db, async (tx) => {
+    if (programmeIds?.length) {
+      const found = await tx.selectFrom('programmes').select('id').where('id', 'in', programmeIds).execute();
+      if (found.length !== programmeIds.length) throw notFound('programme');
+    }
     const row = await tx
       .insertInto('api_keys')
       .values({
@@ -40,13 +54,19 @@ export async function createApiKey(
         created_at: now,
         created_by: actorRef(ctx.actor),
         expires_at: input.expiresAt ?? null,
+        programme_ids: programmeIds,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
     await appendAudit(tx, ctx, {
       type: 'api_key.created',
       target: { type: 'api_key', id: row.id },
-      payload: { name: row.name, rights: row.rights, expiresAt: row.expires_at?.toISOString() ?? null },
+      payload: {
+        name: row.name,
+        rights: row.rights,
+        expiresAt: row.expires_at?.toISOString() ?? null,
+        programmeIds: programmeIds,
+      },
     });
     return { apiKey: presentApiKey(row), token };
   });

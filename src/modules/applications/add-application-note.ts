@@ -5,7 +5,8 @@ import { notFound } from '../../platform/errors.ts';
 import { actorRef } from '../access/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { presentNote } from './application.presenter.ts';
-import { findApplication, insertNote } from './application.repository.ts';
+import { insertNote } from './application.repository.ts';
+import { findVisibleApplication } from './find-visible-application.ts';
 import type { NoteBody, NoteView } from './application.schema.ts';
 
 /** The application, and the note text. */
@@ -17,7 +18,7 @@ export type AddApplicationNoteInput = NoteBody & { id: string };
  */
 export async function addApplicationNote(ctx: Ctx, input: AddApplicationNoteInput): Promise<NoteView> {
   return inTransaction(ctx.db, async (tx) => {
-    const app = await findApplication(tx, input.id);
+    const app = await findVisibleApplication(tx, ctx.actor, input.id);
     if (!app) throw notFound('application');
     const note = await insertNote(tx, {
       id: randomUUID(),

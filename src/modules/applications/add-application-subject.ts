@@ -3,12 +3,12 @@ import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import {
-  findApplication,
   insertApplicationSubjects,
   listApplicationSubjects,
   subjectKinds,
   updateApplicationRow,
 } from './application.repository.ts';
+import { findVisibleApplication } from './find-visible-application.ts';
 import type { AddSubjectBody, ApplicationView } from './application.schema.ts';
 import { loadApplicationView } from './load-application-view.ts';
 
@@ -25,7 +25,7 @@ export async function addApplicationSubject(
 ): Promise<ApplicationView> {
   return inTransaction(ctx.db, async (tx) => {
     // Locked so that concurrent additions cannot both pass the "one applicant" check.
-    const row = await findApplication(tx, input.id, 'update');
+    const row = await findVisibleApplication(tx, ctx.actor, input.id, 'update');
     if (!row) throw notFound('application');
     if (!(await subjectKinds(tx, [input.subjectId])).has(input.subjectId)) {
       throw validationError('unknown subject', [{ path: 'subjectId', message: 'no such subject' }]);

@@ -98,6 +98,8 @@ export async function findStaffUser(db: Executor, id: string): Promise<Row<'staf
 
 /** Filters of the application list; all optional, combined with AND. */
 export interface ApplicationFilters {
+  /** null/undefined: every programme; else only applications of these programmes. */
+  visibleProgrammes?: string[] | null | undefined;
   programmeId?: string | undefined;
   status?: string | undefined;
   subjectId?: string | undefined;
@@ -120,6 +122,10 @@ export async function listApplicationRows(
       'u.username as assignee_username',
       'u.display_name as assignee_display_name',
     ]);
+  if (filters.visibleProgrammes) {
+    if (filters.visibleProgrammes.length === 0) return [];
+    q = q.where('a.programme_id', 'in', filters.visibleProgrammes);
+  }
   if (filters.programmeId) q = q.where('a.programme_id', '=', filters.programmeId);
   if (filters.status) q = q.where('a.status', '=', filters.status);
   if (filters.assigneeId) q = q.where('a.assignee_id', '=', filters.assigneeId);

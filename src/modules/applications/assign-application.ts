@@ -2,7 +2,8 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { notFound, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
-import { findActiveStaffUser, findApplication, updateApplicationRow } from './application.repository.ts';
+import { findActiveStaffUser, updateApplicationRow } from './application.repository.ts';
+import { findVisibleApplication } from './find-visible-application.ts';
 import type { ApplicationView, AssignBody } from './application.schema.ts';
 import { loadApplicationView } from './load-application-view.ts';
 
@@ -15,7 +16,7 @@ export type AssignApplicationInput = AssignBody & { id: string };
  */
 export async function assignApplication(ctx: Ctx, input: AssignApplicationInput): Promise<ApplicationView> {
   return inTransaction(ctx.db, async (tx) => {
-    const row = await findApplication(tx, input.id, 'update');
+    const row = await findVisibleApplication(tx, ctx.actor, input.id, 'update');
     if (!row) throw notFound('application');
     if (input.assigneeId !== null && !(await findActiveStaffUser(tx, input.assigneeId))) {
       throw validationError('unknown assignee', [

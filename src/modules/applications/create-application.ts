@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Ctx } from '../../platform/context.ts';
+import { canSeeProgramme } from '../access/actor.ts';
 import { validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { findProgramme, initialStatus, machineOf } from '../programmes/index.ts';
@@ -46,7 +47,7 @@ export async function createApplication(ctx: Ctx, input: CreateApplicationInput)
   return inTransaction(ctx.db, async (tx) => {
     // FOR SHARE: the status machine cannot change under us until this application is committed.
     const programme = await findProgramme(tx, input.programmeId, 'share');
-    if (!programme)
+    if (!programme || !canSeeProgramme(ctx.actor, programme.id))
       throw validationError('unknown programme', [{ path: 'programmeId', message: 'no such programme' }]);
     const kinds = await subjectKinds(tx, [...new Set(input.subjects.map((s) => s.subjectId))]);
     input.subjects.forEach((s, i) => {

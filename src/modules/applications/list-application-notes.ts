@@ -2,7 +2,8 @@ import type { Ctx } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import { decodeCursor, encodeCursor } from '../../platform/pagination.ts';
 import { presentNote } from './application.presenter.ts';
-import { findApplication, listNoteRows } from './application.repository.ts';
+import { listNoteRows } from './application.repository.ts';
+import { findVisibleApplication } from './find-visible-application.ts';
 import type { NoteListQuery, NoteView } from './application.schema.ts';
 
 /** An application's notes, oldest first, keyset-paginated; `not_found` for an unknown application. */
@@ -11,7 +12,7 @@ export async function listApplicationNotes(
   id: string,
   query: NoteListQuery,
 ): Promise<{ items: NoteView[]; nextCursor: string | null }> {
-  if (!(await findApplication(ctx.db, id))) throw notFound('application');
+  if (!(await findVisibleApplication(ctx.db, ctx.actor, id))) throw notFound('application');
   const rows = await listNoteRows(ctx.db, id, { limit: query.limit, after: decodeCursor(query.cursor) });
   const page = rows.slice(0, query.limit);
   return {

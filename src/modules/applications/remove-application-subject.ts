@@ -4,10 +4,10 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import {
   deleteApplicationSubject,
-  findApplication,
   listApplicationSubjects,
   updateApplicationRow,
 } from './application.repository.ts';
+import { findVisibleApplication } from './find-visible-application.ts';
 import type { ApplicationView, SubjectRole } from './application.schema.ts';
 import { loadApplicationView } from './load-application-view.ts';
 
@@ -27,7 +27,7 @@ export async function removeApplicationSubject(
   input: RemoveApplicationSubjectInput,
 ): Promise<ApplicationView> {
   return inTransaction(ctx.db, async (tx) => {
-    const row = await findApplication(tx, input.id, 'update');
+    const row = await findVisibleApplication(tx, ctx.actor, input.id, 'update');
     if (!row) throw notFound('application');
     const links = await listApplicationSubjects(tx, row.id);
     if (!links.some((l) => l.subject_id === input.subjectId && l.role === input.role))

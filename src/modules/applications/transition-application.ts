@@ -3,7 +3,8 @@ import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { allowedTargets, canTransition, findProgramme, machineOf } from '../programmes/index.ts';
-import { findApplication, updateApplicationRow } from './application.repository.ts';
+import { updateApplicationRow } from './application.repository.ts';
+import { findVisibleApplication } from './find-visible-application.ts';
 import type { ApplicationView, TransitionBody } from './application.schema.ts';
 import { loadApplicationView } from './load-application-view.ts';
 
@@ -21,7 +22,7 @@ export async function transitionApplication(
   input: TransitionApplicationInput,
 ): Promise<ApplicationView> {
   return inTransaction(ctx.db, async (tx) => {
-    const row = await findApplication(tx, input.id, 'update');
+    const row = await findVisibleApplication(tx, ctx.actor, input.id, 'update');
     if (!row) throw notFound('application');
     if (input.version !== undefined && input.version !== row.version) {
       throw new AppError(

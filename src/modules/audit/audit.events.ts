@@ -19,7 +19,8 @@ export interface AuditTarget {
     | 'session'
     | 'staff_user'
     | 'role'
-    | 'trusted_network';
+    | 'trusted_network'
+    | 'separation_of_duties';
   id: string;
 }
 
@@ -52,17 +53,34 @@ export type SignInFailureReason =
   | 'no_code'
   | 'no_factor';
 
+/**
+ * A pair of rights someone or some role would have held together: ids only. `userId` null is a role
+ * on its own; the role lists name the roles bringing each right (empty: the role being created).
+ */
+export interface SeparationOfDutiesViolationRef {
+  ruleId: string;
+  rightA: string;
+  rightB: string;
+  userId: string | null;
+  rolesWithA: string[];
+  rolesWithB: string[];
+}
+
 type Ev<T extends string, P> = { type: T; target?: AuditTarget; payload: P };
 
 export type AuditEvent =
   | Ev<'system.initialised', { dataDir: string | null }>
-  | Ev<'api_key.created', { name: string; rights: string[]; expiresAt: string | null }>
+  | Ev<
+      'api_key.created',
+      { name: string; rights: string[]; expiresAt: string | null; programmeIds?: string[] | null }
+    >
   | Ev<'api_key.revoked', { name: string }>
   | Ev<'api_key.rejected', { prefix: string; reason: 'revoked' | 'expired' | 'bad_secret' }>
   | Ev<'access.denied', { method: string; route: string; right: string }>
   | Ev<'auth.csrf_refused', { method: string; route: string }>
   | Ev<'programme.created', { name: string; allowedEntityTypes: string[]; uboThreshold: number }>
   | Ev<'programme.updated', { changes: Record<string, unknown>; version: number }>
+  | Ev<'programme.members_changed', { added: string[]; removed: string[] }>
   | Ev<'subject.created', { kind: string; ignoredDuplicates: string[] }>
   | Ev<'subject.updated', { fields: string[]; version: number }>
   | Ev<'subject.identifiers_revealed', { count: number }>
@@ -150,6 +168,15 @@ export type AuditEvent =
   | Ev<'role.updated', { changes: Record<string, { from: unknown; to: unknown }>; version: number }>
   | Ev<'role.deleted', { name: string; rights: string[]; version: number }>
   | Ev<'staff_user.roles_changed', { before: string[]; after: string[] }>
+  | Ev<
+      'role.separation_of_duties_refused',
+      {
+        operation: 'create_role' | 'update_role' | 'set_user_roles';
+        violations: SeparationOfDutiesViolationRef[];
+      }
+    >
+  | Ev<'separation_of_duties.added', { rightA: string; rightB: string; description: string }>
+  | Ev<'separation_of_duties.removed', { rightA: string; rightB: string; description: string }>
   | Ev<'trusted_network.added', { cidr: string; label: string }>
   | Ev<'trusted_network.removed', { cidr: string; label: string }>;
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { inTransaction } from '../../db/transaction.ts';
+import { sql } from 'kysely';
+import { inTransaction, type Tx } from '../../db/transaction.ts';
+import { actorRef, programmeScope } from '../access/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
@@ -12,6 +14,26 @@ import { checkedStatusMachine, defaultStatusMachine } from './status-machine.ts'
 export type CreateProgrammeInput = CreateProgrammeBody;
 
 export const DEFAULT_UBO_THRESHOLD = 25;
+
+/**
+ * A creator who does not see every programme sees the one they create: a staff user becomes its
+ * member, an API key gets it added to its programmes.
+ */
+async function joinCreatedProgramme(tx: Tx, ctx: Ctx, programmeId: string, now: Date): Promise<void> {
+  const actor = ctx.actor;
+  if (programmeScope(actor) === 'all') return;
+  if (actor.kind === 'staff')
+    await tx
+      .insertInto('programme_members')
+      .values({ programme_id: programmeId, user_id: actor.id, created_at: now, created_by: actorRef(actor) })
+      .execute();
+  else if (actor.kind === 'api_key')
+    await tx
+      .updateTable('api_keys')
+      .set({ programme_ids: sql<string[]>`array_append(programme_ids, ${programmeId}::uuid)` })
+      .where('id', '=', actor.id)
+      .execute();
+}
 
 /**
  * Creates a programme. Without `statuses` and `transitions` it gets {@link defaultStatusMachine};
@@ -48,6 +70,7 @@ export async function createProgramme(ctx: Ctx, input: CreateProgrammeInput): Pr
         created_at: now,
         updated_at: now,
       });
+      await joinCreatedProgramme(tx, ctx, row.id, now);
       await appendAudit(tx, ctx, {
         type: 'programme.created',
         target: { type: 'programme', id: row.id },

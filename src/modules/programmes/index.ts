@@ -13,3 +13,9 @@ export {
   type MachineProblem,
   type StatusMachine,
 } from './status-machine.ts';
+export {
+  listProgrammeMembers,
+  ProgrammeMemberView,
+  SetProgrammeMembersBody,
+  setProgrammeMembers,
+} from './programme-members.ts';

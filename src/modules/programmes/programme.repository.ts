@@ -51,8 +51,14 @@ export async function updateProgrammeRow(
 export async function listProgrammeRows(
   db: Executor,
   page: { limit: number; after: Cursor | null },
+  /** null: every programme; else only these (an empty list matches nothing). */
+  visible: string[] | null = null,
 ): Promise<Row<'programmes'>[]> {
   let q = db.selectFrom('programmes').selectAll();
+  if (visible) {
+    if (visible.length === 0) return [];
+    q = q.where('id', 'in', visible);
+  }
   const after = page.after;
   if (after)
     q = q.where((eb) =>

@@ -2,6 +2,7 @@ import type { Updateable } from 'kysely';
 import { inTransaction } from '../../db/transaction.ts';
 import type { ProgrammesTable } from '../../db/types.ts';
 import type { Ctx } from '../../platform/context.ts';
+import { canSeeProgramme } from '../access/actor.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { nameConflict } from './create-programme.ts';
@@ -32,7 +33,7 @@ export async function updateProgramme(ctx: Ctx, input: UpdateProgrammeInput): Pr
   try {
     return await inTransaction(ctx.db, async (tx) => {
       const row = await findProgramme(tx, input.id, 'update');
-      if (!row) throw notFound('programme');
+      if (!row || !canSeeProgramme(ctx.actor, row.id)) throw notFound('programme');
       if (row.version !== input.version) {
         throw new AppError(
           'version_conflict',

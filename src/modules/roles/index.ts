@@ -9,8 +9,14 @@
  * - `setUserRoles` replaces a user's roles; `loadStaffRights` is the union of their rights;
  * - every change and its audit event in one transaction.
  *
- * Built to grow: built-in roles, separation of duties and programme membership add columns or
- * tables next to these, and policies next to role.policy.ts.
+ * Issue 4 adds:
+ * - built-in roles (Administrator, Compliance officer, Analyst, Auditor), seeded by a migration as
+ *   ordinary editable rows (built-in-roles.ts lists them);
+ * - separation of duties: configurable pairs of rights no staff user (and no role) may hold
+ *   together; createRole, updateRole and setUserRoles refuse a change that would add a breach
+ *   (one policy, assertSeparationOfDuties), and each refusal is audited;
+ * - no escalation refined: administrative rights only from holders; other rights may be given to
+ *   others by a role manager who does not hold them, never to oneself (assertCanGrant).
  */
 export * from './role.schema.ts';
 export { createRole, type CreateRoleInput } from './create-role.ts';
@@ -23,11 +29,26 @@ export { setUserRoles } from './set-user-roles.ts';
 export { listUserRoles } from './list-user-roles.ts';
 export { loadStaffRights } from './load-staff-rights.ts';
 export { presentRole } from './role.presenter.ts';
+export * from './separation-of-duties.schema.ts';
+export { listSeparationOfDuties } from './list-separation-of-duties.ts';
+export { addSeparationOfDutiesRule, type AddSodRuleInput } from './add-separation-of-duties-rule.ts';
+export { removeSeparationOfDutiesRule } from './remove-separation-of-duties-rule.ts';
+export {
+  assertSeparationOfDuties,
+  SeparationOfDutiesError,
+  separationOfDutiesViolations,
+  type HeldRole,
+  type Holding,
+  type SodRule,
+  type SodViolation,
+} from './separation-of-duties.policy.ts';
+export { BUILT_IN_ROLES, BUILT_IN_ROLE_IDS, type BuiltInRole } from './built-in-roles.ts';
 export {
   administrativeRightsOf,
   assertCanGrant,
   assertSkipAllowed,
   checkedRights,
+  type Grantee,
   holdsAdministrativeRight,
   knownRights,
 } from './role.policy.ts';

@@ -53,7 +53,13 @@ describe('role policy', () => {
   it('never allows skipping the second factor on a role with an administrative right', () => {
     assertSkipAllowed({ rights: ['subject:read'], trustedNetworkSkip: true });
     assertSkipAllowed({ rights: ['user:manage'], trustedNetworkSkip: false });
-    for (const admin of ['user:manage', 'role:manage', 'trusted-network:manage', 'api-key:manage'])
+    for (const admin of [
+      'user:manage',
+      'role:manage',
+      'trusted-network:manage',
+      'api-key:manage',
+      'programme:members',
+    ])
       assert.throws(
         () => assertSkipAllowed({ rights: ['subject:read', admin], trustedNetworkSkip: true }),
         (err) =>
@@ -63,14 +69,49 @@ describe('role policy', () => {
       );
   });
 
-  it('an actor can only grant rights it holds', () => {
-    assertCanGrant(actor(['subject:read', 'audit:read']), ['subject:read']);
-    assertCanGrant(actor([]), []);
-    assert.throws(
-      () => assertCanGrant(actor(['subject:read']), ['subject:read', 'user:manage', 'audit:read']),
-      (err) =>
-        code('forbidden')(err) &&
-        JSON.stringify((err as AppError).extra) === '{"rights":["audit:read","user:manage"]}',
+  it('no escalation: to oneself only rights held; to others, administrative rights only if held', () => {
+    const manager = actor(['role:manage', 'subject:read']);
+    assertCanGrant(actor(['subject:read', 'audit:read']), ['subject:read'], 'self');
+    assertCanGrant(actor([]), [], 'self');
+    assertCanGrant(actor([]), [], 'others');
+    const refused = (fn: () => void, rights: string[], message: RegExp) =>
+      assert.throws(
+        fn,
+        (err) =>
+          code('forbidden')(err) &&
+          message.test((err as Error).message) &&
+          JSON.stringify((err as AppError).extra) === JSON.stringify({ rights }),
+      );
+    // To oneself: every right lacking is refused.
+    refused(
+      () => assertCanGrant(manager, ['subject:read', 'user:manage', 'audit:read'], 'self'),
+      ['audit:read', 'user:manage'],
+      /cannot give yourself rights you do not hold: audit:read, user:manage/,
+    );
+    // To others: a role manager may hand out case-work rights it lacks, never administrative ones.
+    assertCanGrant(manager, ['application:approve', 'subject:reveal-identifiers', 'audit:read'], 'others');
+    for (const admin of [
+      'user:manage',
+      'role:manage',
+      'trusted-network:manage',
+      'api-key:manage',
+      'programme:members',
+    ])
+      refused(
+        () => assertCanGrant(actor(['subject:read']), [admin, 'subject:read'], 'others'),
+        [admin],
+        /cannot grant rights you do not hold/,
+      );
+    refused(
+      () => assertCanGrant(manager, ['audit:read', 'user:manage', 'application:approve'], 'others'),
+      ['user:manage'],
+      /cannot grant rights you do not hold: user:manage$/,
+    );
+    // Without role:manage, nothing lacking can be granted to anyone.
+    refused(
+      () => assertCanGrant(actor(['subject:read']), ['audit:read'], 'others'),
+      ['audit:read'],
+      /audit:read/,
     );
   });
 });

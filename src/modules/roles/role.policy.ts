@@ -1,6 +1,7 @@
 /**
  * The rules of roles, as pure functions: which stored strings are rights, which rights are
- * administrative, and the one rule that keeps administrators on two factors.
+ * administrative, the one rule that keeps administrators on two factors, and who may grant what.
+ * Separation of duties is in separation-of-duties.policy.ts.
  */
 import { AppError, validationError } from '../../platform/errors.ts';
 import type { Actor } from '../access/actor.ts';
@@ -49,14 +50,32 @@ export function assertSkipAllowed(role: { rights: readonly string[]; trustedNetw
 }
 
 /**
- * No escalation: an actor can only put into a role, or hand to a user through a role, rights it
- * holds itself (as with API keys).
- * @throws AppError forbidden, listing the rights the actor lacks.
+ * To whom rights are granted: `self` when the actor would gain them (giving itself a role, or
+ * changing a role it holds), `others` otherwise (a new role, a role the actor does not hold, a role
+ * given to someone else).
  */
-export function assertCanGrant(actor: Actor, rights: readonly string[]): void {
-  const missing = knownRights(rights).filter((r) => !actor.rights.has(r));
+export type Grantee = 'self' | 'others';
+
+/**
+ * No escalation. Nobody gains through roles a right they do not hold already: to `self`, an actor
+ * can grant only rights it holds. To `others`, an actor can grant only the ADMINISTRATIVE rights it
+ * holds, but any other right of the catalogue provided it holds `role:manage` (which the routes
+ * require anyway). Without the latter, separation of duties could never be set up: the
+ * administrator who hands out roles must not hold the rights of case work (application:approve
+ * and the like), yet must be able to give them to the compliance team. A role manager who gives
+ * such rights to an accomplice is what the audit trail, separation of duties and four-eyes are for.
+ * @throws AppError forbidden, listing the rights the actor lacks and may not grant.
+ */
+export function assertCanGrant(actor: Actor, rights: readonly string[], to: Grantee): void {
+  const lacking = knownRights(rights).filter((r) => !actor.rights.has(r));
+  const mayDelegate = to === 'others' && actor.rights.has('role:manage');
+  const missing = mayDelegate ? lacking.filter((r) => ADMINISTRATIVE_RIGHTS.has(r)) : lacking;
   if (missing.length)
-    throw new AppError('forbidden', `cannot grant rights you do not hold: ${missing.join(', ')}`, {
-      rights: missing,
-    });
+    throw new AppError(
+      'forbidden',
+      to === 'self'
+        ? `cannot give yourself rights you do not hold: ${missing.join(', ')}`
+        : `cannot grant rights you do not hold: ${missing.join(', ')}`,
+      { rights: missing },
+    );
 }

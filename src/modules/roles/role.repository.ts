@@ -121,3 +121,27 @@ export function isForeignKeyViolation(err: unknown): boolean {
 function pgCode(err: unknown): unknown {
   return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
 }
+
+/** One role a staff user holds, with what the separation-of-duties check needs. */
+export interface Assignment {
+  user_id: string;
+  role_id: string;
+  name: string;
+  rights: string[];
+}
+
+/**
+ * Every role of every staff user who holds `roleId` (so their other roles too); every assignment
+ * when `roleId` is omitted. Ordered by user, then role id.
+ */
+export async function listAssignments(db: Executor, holdersOf?: string): Promise<Assignment[]> {
+  let q = db
+    .selectFrom('staff_user_roles as ur')
+    .innerJoin('roles', 'roles.id', 'ur.role_id')
+    .select(['ur.user_id', 'ur.role_id', 'roles.name', 'roles.rights']);
+  if (holdersOf !== undefined)
+    q = q.where('ur.user_id', 'in', (eb) =>
+      eb.selectFrom('staff_user_roles').select('user_id').where('role_id', '=', holdersOf),
+    );
+  return q.orderBy('ur.user_id').orderBy('ur.role_id').execute();
+}

@@ -40,7 +40,7 @@ for (const backend of backends) {
 
     it('creates a role: trimmed name, sorted rights, creator recorded, audited in the same transaction', async () => {
       const role = await createRole(ctx, {
-        name: '  Analyst ',
+        name: '  Reviewer ',
         description: 'Reviews files',
         rights: ['subject:read', 'application:read'],
         trustedNetworkSkip: true,
@@ -49,7 +49,7 @@ for (const backend of backends) {
         { ...role, id: undefined, createdAt: undefined, updatedAt: undefined },
         {
           id: undefined,
-          name: 'Analyst',
+          name: 'Reviewer',
           description: 'Reviews files',
           rights: ['application:read', 'subject:read'],
           trustedNetworkSkip: true,
@@ -67,7 +67,7 @@ for (const backend of backends) {
         {
           type: 'role.created',
           payload: {
-            name: 'Analyst',
+            name: 'Reviewer',
             rights: ['application:read', 'subject:read'],
             trustedNetworkSkip: true,
           },
@@ -77,8 +77,8 @@ for (const backend of backends) {
     });
 
     it('refuses a name already used, ignoring case; concurrent creations: exactly one succeeds', async () => {
-      await make({ name: 'Compliance Officer' });
-      await assert.rejects(make({ name: 'COMPLIANCE officer' }), code('conflict'));
+      await make({ name: 'Front Office Lead' });
+      await assert.rejects(make({ name: 'FRONT OFFICE lead' }), code('conflict'));
       const results = await Promise.allSettled([1, 2, 3].map(() => make({ name: 'Race' })));
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       for (const r of results)
@@ -369,7 +369,8 @@ for (const backend of backends) {
         rights.find((r) => r.right === 'role:manage'),
         {
           right: 'role:manage',
-          description: 'Create, change and delete roles and assign them to staff users',
+          description:
+            'Create, change and delete roles, assign them to staff users, and configure separation of duties',
           administrative: true,
         },
       );

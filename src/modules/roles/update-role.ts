@@ -5,10 +5,18 @@ import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { roleNameConflict } from './create-role.ts';
+import { auditedRefusal, loadSodRules, rolesByUser } from './enforce-separation-of-duties.ts';
 import { assertCanGrant, assertSkipAllowed, checkedRights, knownRights } from './role.policy.ts';
 import { presentRole } from './role.presenter.ts';
-import { findRole, isUniqueViolation, roleNameTaken, updateRoleRow } from './role.repository.ts';
+import {
+  findRole,
+  isUniqueViolation,
+  listAssignments,
+  roleNameTaken,
+  updateRoleRow,
+} from './role.repository.ts';
 import type { RoleView, UpdateRoleBody } from './role.schema.ts';
+import { assertSeparationOfDuties, type HeldRole } from './separation-of-duties.policy.ts';
 
 /** The role to change and the fields to change; `version` is the one the caller last read. */
 export type UpdateRoleInput = UpdateRoleBody & { id: string };
@@ -17,7 +25,10 @@ export type UpdateRoleInput = UpdateRoleBody & { id: string };
  * Changes a role under optimistic concurrency: a stale `version` is a `version_conflict`. The role
  * as it would be afterwards must satisfy the skip rule (no `trustedNetworkSkip` with an
  * administrative right), so adding such a right to a role that allows skipping is refused unless
- * the same change turns skipping off. Rights added must be held by the actor. Only fields whose
+ * the same change turns skipping off. Rights added must be grantable by the actor (all of them held,
+ * when the actor holds the role itself; see assertCanGrant). A change of rights after which the role,
+ * or any of its holders with their other roles, would break a separation-of-duties rule they did not
+ * break before is refused (SeparationOfDutiesError, 409) and the refusal audited. Only fields whose
  * value changes count: a patch that changes nothing keeps the version and writes no event. The
  * audit event records each changed field's old and new value.
  * @throws AppError not_found, version_conflict, conflict, validation, forbidden.
@@ -58,10 +69,18 @@ export async function updateRole(ctx: Ctx, input: UpdateRoleInput): Promise<Role
         changes['description'] = { from: row.description, to: input.description };
       }
       if (rights !== undefined && rights.join(',') !== row.rights.join(',')) {
+        const holders = rolesByUser(await listAssignments(tx, row.id));
+        const self = ctx.actor.kind === 'staff' && holders.has(ctx.actor.id);
         assertCanGrant(
           ctx.actor,
           rights.filter((r) => !storedRights.includes(r)),
+          self ? 'self' : 'others',
         );
+        const changed = (held: HeldRole) => (held.id === row.id ? { ...held, rights } : held);
+        assertSeparationOfDuties(await loadSodRules(tx), [
+          { userId: null, before: [row], after: [{ ...row, rights }] },
+          ...[...holders].map(([userId, held]) => ({ userId, before: held, after: held.map(changed) })),
+        ]);
         patch.rights = rights;
         changes['rights'] = { from: row.rights, to: rights };
       }
@@ -82,6 +101,6 @@ export async function updateRole(ctx: Ctx, input: UpdateRoleInput): Promise<Role
     });
   } catch (err) {
     if (isUniqueViolation(err) && name !== undefined) throw roleNameConflict(name);
-    throw err;
+    throw await auditedRefusal(ctx, err, 'update_role', { type: 'role', id: input.id });
   }
 }

@@ -20,6 +20,7 @@ import { sessionCookie } from './session-cookie.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { programmesRoutes } from './routes/programmes.routes.ts';
 import { rolesRoutes } from './routes/roles.routes.ts';
+import { separationOfDutiesRoutes } from './routes/separation-of-duties.routes.ts';
 import { subjectsRoutes } from './routes/subjects.routes.ts';
 import { trustedNetworksRoutes } from './routes/trusted-networks.routes.ts';
 
@@ -128,6 +129,7 @@ export async function buildInternalApp(
       await api.register(subjectsRoutes);
       await api.register(applicationsRoutes);
       await api.register(rolesRoutes);
+      await api.register(separationOfDutiesRoutes);
       await api.register(trustedNetworksRoutes);
     },
     { prefix: '/api/v1' },

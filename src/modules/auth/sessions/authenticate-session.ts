@@ -1,7 +1,7 @@
 /**
  * The access gate's session check: one query finds the live session by its token hash together with
- * its user and the union of the rights of the user's roles (so a role change applies on the next
- * request). Only an 'active' session of an active user authenticates; an idle or expired one is ended
+ * its user, the union of the rights of the user's roles and the programmes the user is a member of
+ * (so a role or membership change applies on the next request). Only an 'active' session of an active user authenticates; an idle or expired one is ended
  * and audited on the spot.
  */
 import { sql, type Kysely } from 'kysely';
@@ -39,6 +39,10 @@ export async function authenticateSession(
         CROSS JOIN LATERAL unnest(ro.rights) AS r(right_name)
         WHERE ur.user_id = s.user_id)`.as('rights'),
     )
+    .select(
+      sql<string[] | null>`(SELECT array_agg(pm.programme_id) FROM programme_members pm
+        WHERE pm.user_id = s.user_id)`.as('programmes'),
+    )
     .where('s.token_hash', '=', hashSessionToken(token))
     .where('s.ended_at', 'is', null)
     .executeTakeFirst();
@@ -69,6 +73,7 @@ export async function authenticateSession(
       rights,
       sessionId: row.id,
       secondFactorAt: row.second_factor_at,
+      programmes: new Set(row.programmes ?? []),
     },
     session: live(row),
   };

@@ -44,7 +44,13 @@ for (const backend of backends) {
       admin = createCtx({
         db: db.db,
         keyring: testKeyring(),
-        actor: { kind: 'api_key', id: randomUUID(), name: 'admin', rights: new Set(['user:manage']) },
+        actor: {
+          kind: 'api_key',
+          id: randomUUID(),
+          name: 'admin',
+          rights: new Set(['user:manage']),
+          programmes: 'all',
+        },
         now: () => T0,
       });
     });

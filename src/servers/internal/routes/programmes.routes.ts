@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import {
   CreateProgrammeBody,
   ProgrammeListQuery,
@@ -5,6 +6,10 @@ import {
   UpdateProgrammeBody,
   createProgramme,
   getProgramme,
+  listProgrammeMembers,
+  ProgrammeMemberView,
+  SetProgrammeMembersBody,
+  setProgrammeMembers,
   listProgrammes,
   updateProgramme,
 } from '../../../modules/programmes/index.ts';
@@ -53,5 +58,32 @@ export async function programmesRoutes(app: App): Promise<void> {
       },
     },
     async (req) => updateProgramme(req.ctx, { ...req.body, id: req.params.id }),
+  );
+  app.get(
+    '/programmes/:id/members',
+    {
+      config: { access: 'programme:members' },
+      schema: {
+        tags: ['programmes'],
+        summary: 'Staff users who may see this programme’s data',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(ProgrammeMemberView) }) },
+      },
+    },
+    async (req) => ({ items: await listProgrammeMembers(req.ctx, req.params.id) }),
+  );
+  app.put(
+    '/programmes/:id/members',
+    {
+      config: { access: 'programme:members', stepUp: true },
+      schema: {
+        tags: ['programmes'],
+        summary: 'Replace the members of a programme (applies on their next request)',
+        params: IdParams,
+        body: SetProgrammeMembersBody,
+        response: { 200: Type.Object({ items: Type.Array(ProgrammeMemberView) }) },
+      },
+    },
+    async (req) => ({ items: await setProgrammeMembers(req.ctx, req.params.id, req.body.userIds) }),
   );
 }

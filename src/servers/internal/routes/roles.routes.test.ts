@@ -5,7 +5,7 @@ import { backends } from '../../../../test/support/db.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { insertStaffUser } from '../../../../test/support/context.ts';
 import { auditOf } from '../../../../test/support/factories-applications.ts';
-import { createRole, setUserRoles } from '../../../modules/roles/index.ts';
+import { BUILT_IN_ROLE_IDS, createRole, setUserRoles } from '../../../modules/roles/index.ts';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
@@ -266,6 +266,84 @@ for (const backend of backends) {
       assert.equal(del.body, '');
       assert.equal((await t.call('GET', `/api/v1/roles/${a.id}`)).statusCode, 404);
       assert.equal((await auditOf(t.database.db, a.id)).at(-1)?.type, 'role.deleted');
+    });
+
+    it('lists the built-in roles; they are ordinary roles', async () => {
+      const items = (await t.call('GET', '/api/v1/roles')).json().items as { id: string; name: string }[];
+      for (const [name, id] of [
+        ['Administrator', BUILT_IN_ROLE_IDS.administrator],
+        ['Compliance officer', BUILT_IN_ROLE_IDS.complianceOfficer],
+        ['Analyst', BUILT_IN_ROLE_IDS.analyst],
+        ['Auditor', BUILT_IN_ROLE_IDS.auditor],
+      ])
+        assert.equal(items.find((r) => r.id === id)?.name, name);
+      const res = await t.call('PATCH', `/api/v1/roles/${BUILT_IN_ROLE_IDS.auditor}`, {
+        body: { version: 1, description: 'Read-only, changed by us' },
+      });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.json().version, 2);
+    });
+
+    it('409 separation_of_duties on an assignment, a change of rights and a creation that would break a rule; each audited', async () => {
+      const user = await insertStaffUser(t.database.db);
+      await setUserRoles(t.ctx, user, [BUILT_IN_ROLE_IDS.administrator]);
+      const put = await t.call('PUT', `/api/v1/users/${user}/roles`, {
+        body: { roleIds: [BUILT_IN_ROLE_IDS.administrator, BUILT_IN_ROLE_IDS.complianceOfficer] },
+      });
+      assert.equal(put.statusCode, 409);
+      assert.equal(put.json().code, 'conflict');
+      assert.equal(put.json().reason, 'separation_of_duties');
+      assert.match(
+        put.json().detail,
+        /application:approve \(from "Compliance officer"\) and user:manage \(from "Administrator"\)/,
+      );
+      assert.ok(
+        put
+          .json()
+          .violations.some(
+            (v: { rightA: string; rightB: string; rolesWithA: string[]; rolesWithB: string[] }) =>
+              v.rightA === 'application:approve' &&
+              v.rightB === 'role:manage' &&
+              v.rolesWithA[0] === BUILT_IN_ROLE_IDS.complianceOfficer &&
+              v.rolesWithB[0] === BUILT_IN_ROLE_IDS.administrator,
+          ),
+      );
+      assert.deepEqual(
+        (await t.call('GET', `/api/v1/users/${user}/roles`)).json().items.map((r: { id: string }) => r.id),
+        [BUILT_IN_ROLE_IDS.administrator],
+      );
+
+      const extra = await makeRole();
+      await setUserRoles(t.ctx, user, [BUILT_IN_ROLE_IDS.administrator, extra.id]);
+      const patch = await t.call('PATCH', `/api/v1/roles/${extra.id}`, {
+        body: { version: 1, rights: ['subject:read', 'risk:override'] },
+      });
+      assert.equal(patch.statusCode, 409);
+      assert.equal(patch.json().reason, 'separation_of_duties');
+      assert.ok(patch.json().violations.every((v: { userId: string }) => v.userId === user));
+
+      const post = await t.call('POST', '/api/v1/roles', {
+        body: { name: `Both ${++n}`, rights: ['api-key:manage', 'application:approve'] },
+      });
+      assert.equal(post.statusCode, 409);
+      assert.equal(post.json().reason, 'separation_of_duties');
+
+      const refused = await t.database.db
+        .selectFrom('audit_events')
+        .select(['target_type', 'target_id', 'payload'])
+        .where('type', '=', 'role.separation_of_duties_refused')
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(
+        refused
+          .slice(-3)
+          .map((e) => [e.target_type, e.target_id, (e.payload as { operation: string }).operation]),
+        [
+          ['staff_user', user, 'set_user_roles'],
+          ['role', extra.id, 'update_role'],
+          [null, null, 'create_role'],
+        ],
+      );
     });
 
     it('a key cannot create a role, or hand out one, with rights it does not hold', async () => {

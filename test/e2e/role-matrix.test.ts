@@ -1,0 +1,193 @@
+/**
+ * The role matrix (issue 4, "Must show"): every route of the production app, tried by a signed-in
+ * staff user of each built-in role and by one with no rights, against an object of a programme the
+ * user is not a member of. Expected, from the route's declared right and the role's rights:
+ * 403 without the right; with it, 404 for another programme's object, and 200 for lists.
+ * Every route needs an entry in ROUTES below: a new route fails this test until it is classified.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isRight, type Right } from '../../src/modules/access/rights.ts';
+import type { ApplicationView } from '../../src/modules/applications/index.ts';
+import { setProgrammeMembers, type ProgrammeView } from '../../src/modules/programmes/index.ts';
+import { BUILT_IN_ROLES } from '../../src/modules/roles/index.ts';
+import { backends } from '../support/db.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { browser, controlClock, createStaff, signInWithTotp } from '../support/auth.ts';
+import { makeApplication, makeProgramme } from '../support/factories-applications.ts';
+
+const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * What each route's `:id` names: an application or a programme (scoped by membership: another
+ * programme's object must answer 404), or something else. `body` is a valid body where the 404
+ * check needs one (validation runs before the handler); `skip` keeps a route with global effects
+ * (ending everyone's sessions) from being called by holders, who would end the matrix's sessions.
+ */
+type Entry = { scope: 'application' | 'programme' | 'none'; body?: unknown; skip?: boolean };
+const ROUTES: Record<string, Entry> = {
+  'GET /api/v1/auth/session': { scope: 'none' },
+  'POST /api/v1/auth/logout': { scope: 'none' },
+  'GET /api/v1/auth/sessions': { scope: 'none' },
+  'DELETE /api/v1/auth/sessions/:id': { scope: 'none' },
+  'POST /api/v1/auth/step-up': { scope: 'none' },
+  'POST /api/v1/auth/step-up/sms': { scope: 'none' },
+  'POST /api/v1/auth/password': { scope: 'none' },
+  'GET /api/v1/auth/factors': { scope: 'none' },
+  'POST /api/v1/auth/factors/totp': { scope: 'none' },
+  'POST /api/v1/auth/factors/totp/confirm': { scope: 'none' },
+  'DELETE /api/v1/auth/factors/totp': { scope: 'none' },
+  'POST /api/v1/auth/factors/recovery-codes': { scope: 'none' },
+  'GET /api/v1/rights': { scope: 'none' },
+  'GET /api/v1/users': { scope: 'none' },
+  'POST /api/v1/users': { scope: 'none' },
+  'GET /api/v1/users/:id': { scope: 'none' },
+  'PATCH /api/v1/users/:id': { scope: 'none' },
+  'POST /api/v1/users/:id/disable': { scope: 'none' },
+  'POST /api/v1/users/:id/enable': { scope: 'none' },
+  'POST /api/v1/users/:id/password-reset': { scope: 'none' },
+  'DELETE /api/v1/users/:id/factors/totp': { scope: 'none' },
+  'GET /api/v1/users/:id/sessions': { scope: 'none' },
+  'DELETE /api/v1/users/:id/sessions': { scope: 'none' },
+  'DELETE /api/v1/sessions': { scope: 'none', skip: true },
+  'POST /api/v1/auth/delays/lift': { scope: 'none' },
+  'GET /api/v1/api-keys': { scope: 'none' },
+  'POST /api/v1/api-keys': { scope: 'none' },
+  'POST /api/v1/api-keys/:id/revoke': { scope: 'none' },
+  'GET /api/v1/audit-events': { scope: 'none' },
+  'GET /api/v1/audit-verification': { scope: 'none' },
+  'GET /api/v1/programmes': { scope: 'none' },
+  'POST /api/v1/programmes': { scope: 'none' },
+  'GET /api/v1/programmes/:id': { scope: 'programme' },
+  'PATCH /api/v1/programmes/:id': { scope: 'programme', body: { version: 1, description: 'x' } },
+  'GET /api/v1/programmes/:id/members': { scope: 'programme' },
+  'PUT /api/v1/programmes/:id/members': { scope: 'programme', body: { userIds: [] } },
+  'GET /api/v1/subjects': { scope: 'none' },
+  'POST /api/v1/subjects': { scope: 'none' },
+  'GET /api/v1/subjects/:id': { scope: 'none' },
+  'PATCH /api/v1/subjects/:id': { scope: 'none' },
+  'GET /api/v1/subjects/:id/relationships': { scope: 'none' },
+  'GET /api/v1/subjects/:id/ownership': { scope: 'none' },
+  'POST /api/v1/relationships': { scope: 'none' },
+  'DELETE /api/v1/relationships/:id': { scope: 'none' },
+  'GET /api/v1/applications': { scope: 'none' },
+  'POST /api/v1/applications': { scope: 'none' },
+  'GET /api/v1/applications/:id': { scope: 'application' },
+  'POST /api/v1/applications/:id/transitions': { scope: 'application', body: { to: 'in_review' } },
+  'POST /api/v1/applications/:id/subjects': {
+    scope: 'application',
+    body: { subjectId: SAMPLE_ID, role: 'director' },
+  },
+  'DELETE /api/v1/applications/:id/subjects/:subjectId/:role': { scope: 'application' },
+  'PUT /api/v1/applications/:id/assignee': { scope: 'application', body: { assigneeId: null } },
+  'POST /api/v1/applications/:id/notes': { scope: 'application', body: { body: 'a note' } },
+  'GET /api/v1/applications/:id/notes': { scope: 'application' },
+  'GET /api/v1/roles': { scope: 'none' },
+  'POST /api/v1/roles': { scope: 'none' },
+  'GET /api/v1/roles/:id': { scope: 'none' },
+  'PATCH /api/v1/roles/:id': { scope: 'none' },
+  'DELETE /api/v1/roles/:id': { scope: 'none' },
+  'GET /api/v1/users/:id/roles': { scope: 'none' },
+  'PUT /api/v1/users/:id/roles': { scope: 'none' },
+  'GET /api/v1/separation-of-duties': { scope: 'none' },
+  'POST /api/v1/separation-of-duties': { scope: 'none' },
+  'DELETE /api/v1/separation-of-duties/:id': { scope: 'none' },
+  'GET /api/v1/trusted-networks': { scope: 'none' },
+  'POST /api/v1/trusted-networks': { scope: 'none' },
+  'DELETE /api/v1/trusted-networks/:id': { scope: 'none' },
+};
+
+interface RouteEntry {
+  key: string;
+  method: string;
+  url: string;
+  access: string;
+}
+
+describe('role matrix: built-in roles and a user without rights, against another programme', () => {
+  let t: TestApp;
+  const routes: RouteEntry[] = [];
+  const users: { label: string; rights: ReadonlySet<Right>; token: string; csrf: string }[] = [];
+  let foreignProgramme: ProgrammeView;
+  let foreignApp: ApplicationView;
+
+  before(async () => {
+    t = await startTestApp(backends[0]!, {
+      onRoute: (r) => {
+        const methods = Array.isArray(r.method) ? r.method : [r.method];
+        for (const m of methods)
+          if (m !== 'HEAD' && !r.url.startsWith('/api/docs') && r.config?.access !== 'public')
+            routes.push({ key: `${m} ${r.url}`, method: m, url: r.url, access: String(r.config?.access) });
+      },
+    });
+    const clock = controlClock(t);
+    const mine = await makeProgramme(t.ctx);
+    foreignProgramme = await makeProgramme(t.ctx);
+    await makeApplication(t.ctx, { programmeId: mine.id });
+    foreignApp = await makeApplication(t.ctx, { programmeId: foreignProgramme.id });
+    const staff = [];
+    for (const role of BUILT_IN_ROLES) {
+      const u = await createStaff(t, { totp: true, roleIds: [role.id] });
+      staff.push({ label: role.name, rights: new Set(role.rights), u });
+    }
+    staff.push({ label: 'no rights', rights: new Set<Right>(), u: await createStaff(t, { totp: true }) });
+    await setProgrammeMembers(
+      t.ctx,
+      mine.id,
+      staff.map((s) => s.u.id),
+    );
+    for (const s of staff)
+      users.push({ label: s.label, rights: s.rights, ...(await signInWithTotp(t, s.u, clock)) });
+  });
+  after(() => t.close());
+
+  it('every route has a matrix entry, and every entry a route', () => {
+    const keys = new Set(routes.map((r) => r.key));
+    for (const r of routes) assert.ok(ROUTES[r.key], `no matrix entry for ${r.key}`);
+    for (const k of Object.keys(ROUTES))
+      assert.ok(keys.has(k), `matrix entry for a route that does not exist: ${k}`);
+  });
+
+  it('each role gets 403 without the right, 404 for another programme’s object, 200 for lists', async () => {
+    let checked = 0;
+    for (const r of routes) {
+      if (!isRight(r.access)) continue; // 'authenticated': self-service, no right involved
+      const entry = ROUTES[r.key]!;
+      const url = r.url.replace(/:([A-Za-z]+)/g, (_m, name: string) =>
+        name === 'role'
+          ? 'applicant'
+          : name === 'id' && entry.scope === 'application'
+            ? foreignApp.id
+            : name === 'id' && entry.scope === 'programme'
+              ? foreignProgramme.id
+              : SAMPLE_ID,
+      );
+      for (const u of users) {
+        const holds = u.rights.has(r.access);
+        if (holds && entry.skip) continue;
+        const res = await browser(t, r.method, url, {
+          cookie: u.token,
+          csrf: u.csrf,
+          ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { body: entry.body ?? {} }),
+        });
+        const what = `${u.label}: ${r.method} ${url} (${r.access})`;
+        if (!holds) assert.equal(res.statusCode, 403, `${what} ${res.body}`);
+        else if (entry.scope !== 'none') assert.equal(res.statusCode, 404, `${what} ${res.body}`);
+        else if (r.method === 'GET' && !r.url.includes(':'))
+          assert.equal(res.statusCode, 200, `${what} ${res.body}`);
+        else assert.ok(res.statusCode !== 401 && res.statusCode !== 403, `${what} ${res.statusCode}`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 250, `checked ${checked}`);
+  });
+
+  it('the sessions are still alive after the matrix (nothing it called ended them)', async () => {
+    for (const u of users)
+      assert.equal(
+        (await browser(t, 'GET', '/api/v1/auth/session', { cookie: u.token })).statusCode,
+        200,
+        u.label,
+      );
+  });
+});

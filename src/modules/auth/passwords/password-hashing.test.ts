@@ -189,4 +189,13 @@ describe('PasswordHasher', () => {
     assert.ok(maxConcurrent >= 1 && maxConcurrent <= 3);
     assert.equal(maxQueue, 16 * maxConcurrent);
   });
+
+  it('a password in another Unicode form (composed, decomposed, compatibility) verifies; case and spaces still count', async () => {
+    const hasher = new PasswordHasher({ ...PARAMS });
+    const composed = 'Caf\u00e9 au lait \ufb01ne'; // é precomposed, "ﬁ" ligature
+    const hash = await hasher.hashPassword(composed);
+    assert.equal(await hasher.verifyPassword(hash, 'Cafe\u0301 au lait fine'), true);
+    assert.equal(await hasher.verifyPassword(hash, 'café au lait fine'), false);
+    assert.equal(await hasher.verifyPassword(hash, 'Café au lait fine '), false);
+  });
 });

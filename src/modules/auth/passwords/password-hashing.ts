@@ -81,6 +81,11 @@ export function needsRehash(hash: string, params: Argon2Params): boolean {
  * Refusal when too many hashes are running and waiting. Maps to 503: the sign-in flow should
  * answer it the same way for every username (it is raised before anything user-specific is done).
  */
+/** The form a password is judged and hashed in: Unicode NFKC, nothing else changed. */
+export function normalisePassword(password: string): string {
+  return password.normalize('NFKC');
+}
+
 export class PasswordHashingBusyError extends AppError {
   constructor() {
     super('unavailable', 'Too many sign-in attempts are being processed; try again shortly.');
@@ -153,13 +158,16 @@ export class PasswordHasher {
   }
 
   /**
-   * Returns the PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) of `password`, exactly as
-   * given (no trimming or normalisation). Check the policy first: see hashNewPassword.
+   * Returns the PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) of `password` in Unicode NFKC
+   * (NIST 800-63B 5.1.1.2: the same password typed on another keyboard or system, composed or
+   * decomposed, must match); never trimmed or case-folded. Check the policy first: see
+   * hashNewPassword.
    * @throws PasswordHashingBusyError when the queue is full.
    */
   async hashPassword(password: string): Promise<string> {
     if (password.length > MAX_PASSWORD_INPUT) throw new RangeError('password too long to hash');
-    return this.#run(() => this.#argon2.hash(password, this.#argon2Options()));
+    const normalised = normalisePassword(password);
+    return this.#run(() => this.#argon2.hash(normalised, this.#argon2Options()));
   }
 
   /**
@@ -176,7 +184,8 @@ export class PasswordHasher {
       await this.#run(() => this.#argon2.verify(dummy, tooLong ? password.slice(0, 64) : password));
       return false;
     }
-    return this.#run(() => this.#argon2.verify(hash, password));
+    const normalised = normalisePassword(password);
+    return this.#run(() => this.#argon2.verify(hash, normalised));
   }
 
   /** {@link needsRehash} against this hasher's parameters. */

@@ -1,10 +1,12 @@
 /**
  * The password policy of NIST SP 800-63B and ASVS 6.2: a length window and two deny-lists, and
- * nothing else — no composition rules (6.2.5), no expiry (6.2.10). The password is judged exactly
- * as typed: it is never trimmed or case-folded (only the comparisons with lists are
+ * nothing else — no composition rules (6.2.5), no expiry (6.2.10). The password is judged in the
+ * Unicode NFKC form it is hashed in, and otherwise as typed: it is never trimmed or case-folded
+ * (only the comparisons with lists are
  * case-insensitive). Lengths are counted in Unicode code points, as NIST asks.
  */
 import { getCommonPasswords, type CommonPasswordList } from './common-passwords.ts';
+import { normalisePassword } from './password-hashing.ts';
 
 /** The floor under any configured minimum (NIST 800-63B 3.1.1.2). */
 export const MIN_PASSWORD_LENGTH_FLOOR = 8;
@@ -97,6 +99,7 @@ export async function checkPasswordPolicy(
   // Load before judging anything, so that a missing list fails every call, not only some.
   const list = await (options.commonPasswords ?? getCommonPasswords)();
   const problems: PasswordProblem[] = [];
+  password = normalisePassword(password);
   const length = countCodePoints(password);
   if (length < minLength) problems.push({ code: 'too_short', minLength });
   if (length > maxLength) {

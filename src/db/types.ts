@@ -55,9 +55,20 @@ export interface StatusDef {
   initial?: boolean;
   terminal?: boolean;
 }
+/** Risk level of an application; unknown (null) counts as 'high' for every rule. */
+export type RiskLevel = 'low' | 'medium' | 'high';
+/** A transition and its optional decision rules (absent = anyone with application:transition). */
 export interface TransitionDef {
   from: string;
   to: string;
+  /** A right the actor must hold besides application:transition. */
+  right?: string;
+  /** Refused for applications above this risk. */
+  maxRisk?: RiskLevel;
+  /** The actor must hold one of these rights whose maxRisk is at least the application's risk. */
+  limits?: { right: string; maxRisk: RiskLevel }[];
+  /** A second, distinct actor must confirm the move. */
+  fourEyes?: boolean;
 }
 
 export interface ProgrammesTable {
@@ -120,6 +131,22 @@ export interface ApplicationsTable {
   version: number;
   created_at: Timestamp;
   updated_at: Timestamp;
+  risk_level: ColumnType<RiskLevel | null, RiskLevel | null | undefined, RiskLevel | null>;
+}
+
+export interface ApplicationDecisionsTable {
+  id: string;
+  application_id: string;
+  from_status: string;
+  to_status: string;
+  reason: string | null;
+  /** Actor reference of who prepared it. */
+  prepared_by: string;
+  prepared_at: Timestamp;
+  status: 'pending' | 'confirmed' | 'rejected' | 'withdrawn';
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decided_reason: string | null;
 }
 
 export interface ApplicationSubjectsTable {
@@ -294,6 +321,7 @@ export interface DB {
   applications: ApplicationsTable;
   application_subjects: ApplicationSubjectsTable;
   application_notes: ApplicationNotesTable;
+  application_decisions: ApplicationDecisionsTable;
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
   sessions: SessionsTable;

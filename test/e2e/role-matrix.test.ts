@@ -82,6 +82,10 @@ const ROUTES: Record<string, Entry> = {
   'PUT /api/v1/applications/:id/assignee': { scope: 'application', body: { assigneeId: null } },
   'POST /api/v1/applications/:id/notes': { scope: 'application', body: { body: 'a note' } },
   'GET /api/v1/applications/:id/notes': { scope: 'application' },
+  'GET /api/v1/applications/:id/decisions': { scope: 'application' },
+  'POST /api/v1/applications/:id/decisions/:decisionId/confirm': { scope: 'application', body: {} },
+  'POST /api/v1/applications/:id/decisions/:decisionId/reject': { scope: 'application', body: {} },
+  'PATCH /api/v1/applications/:id/risk': { scope: 'application', body: { riskLevel: 'low', reason: 'x' } },
   'GET /api/v1/roles': { scope: 'none' },
   'POST /api/v1/roles': { scope: 'none' },
   'GET /api/v1/roles/:id': { scope: 'none' },
@@ -170,7 +174,7 @@ describe('role matrix: built-in roles and a user without rights, against another
           csrf: u.csrf,
           ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { body: entry.body ?? {} }),
         });
-        const what = `${u.label}: ${r.method} ${url} (${r.access})`;
+        const what: string = `${u.label}: ${r.method} ${url} (${r.access})`;
         if (!holds) assert.equal(res.statusCode, 403, `${what} ${res.body}`);
         else if (entry.scope !== 'none') assert.equal(res.statusCode, 404, `${what} ${res.body}`);
         else if (r.method === 'GET' && !r.url.includes(':'))

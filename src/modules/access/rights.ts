@@ -6,9 +6,9 @@
  * The catalogue covers every function Dossier has or is planned to have, so that roles can be
  * composed once and keep their meaning as functions arrive. Some rights are declared by no route
  * yet: `document:*` (documents, issue 5), `screening:*` (sanctions and PEP screening, issue 6),
- * `risk:override` (risk scoring, issue 10), `audit:export` (exports of the trail) and, until their
- * routes land, `application:approve` (four-eyes confirmation) and `programme:members`. Holding
- * them grants nothing until then.
+ * and `audit:export` (exports of the trail). Holding them grants nothing until then.
+ * `application:approve` and `risk:override` are used by the four-eyes rules of programme
+ * transitions and by setting an application's risk level.
  *
  * A right is never renamed or reused for another meaning: stored roles and keys refer to it by name.
  * A right withdrawn from the catalogue simply stops counting (roles drop unknown strings on load).
@@ -23,7 +23,8 @@ export const RIGHTS = {
   // Subjects: persons and legal entities.
   'subject:read': 'View subjects (persons and legal entities), their identifiers and relationships',
   'subject:write': 'Create and change subjects and their relationships',
-  'subject:reveal-identifiers': 'See identity-document numbers and tax ids in full (each reveal is audited)',
+  'subject:reveal-identifiers':
+    'See sensitive subject fields in clear: identity-document and tax numbers, registration numbers, dates of birth (each clear view is audited)',
 
   // Applications: the case work on a file, and the decisions taken on it.
   'application:read': 'View applications, their subjects and notes',
@@ -43,7 +44,8 @@ export const RIGHTS = {
   'screening:resolve': 'Resolve screening alerts (true match or false positive), with a reason',
 
   // Risk (issue 10).
-  'risk:override': 'Override the computed risk level of a subject or application, with a reason',
+  'risk:override':
+    'Set or override the risk level of an application, with a reason (it limits who may approve)',
 
   // Audit trail.
   'audit:read': 'Search the audit trail and verify its integrity',

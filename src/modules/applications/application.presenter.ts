@@ -5,6 +5,7 @@ import {
   type ApplicationSubjectView,
   type ApplicationSummaryView,
   type ApplicationView,
+  type DecisionView,
   type NoteView,
   type SubjectRole,
 } from './application.schema.ts';
@@ -14,6 +15,7 @@ export interface ApplicationRelations {
   programme: Pick<Row<'programmes'>, 'id' | 'name' | 'statuses' | 'transitions'>;
   subjects: { subject_id: string; role: string; kind: 'person' | 'entity'; display_name: string }[];
   assignee: Pick<Row<'staff_users'>, 'id' | 'username' | 'display_name'> | null;
+  pendingDecision: Row<'application_decisions'> | null;
 }
 
 const roleOrder = (role: string) => SUBJECT_ROLES.indexOf(role as SubjectRole);
@@ -39,6 +41,8 @@ export function presentApplication(row: Row<'applications'>, rel: ApplicationRel
     programme: { id: rel.programme.id, name: rel.programme.name },
     status: row.status,
     allowedTransitions: allowedTargets(machineOf(rel.programme), row.status),
+    riskLevel: row.risk_level,
+    pendingDecision: rel.pendingDecision ? presentDecision(rel.pendingDecision) : null,
     assignee: rel.assignee
       ? { id: rel.assignee.id, username: rel.assignee.username, displayName: rel.assignee.display_name }
       : null,
@@ -62,6 +66,7 @@ export function presentApplicationSummary(
     reference: row.reference,
     programme: { id: row.programme_id, name: row.programme_name },
     status: row.status,
+    riskLevel: row.risk_level,
     assignee:
       row.assignee_id && row.assignee_username !== null && row.assignee_display_name !== null
         ? { id: row.assignee_id, username: row.assignee_username, displayName: row.assignee_display_name }
@@ -74,4 +79,20 @@ export function presentApplicationSummary(
 
 export function presentNote(row: Row<'application_notes'>): NoteView {
   return { id: row.id, body: row.body, author: row.author, createdAt: row.created_at.toISOString() };
+}
+
+export function presentDecision(row: Row<'application_decisions'>): DecisionView {
+  return {
+    id: row.id,
+    applicationId: row.application_id,
+    from: row.from_status,
+    to: row.to_status,
+    reason: row.reason,
+    status: row.status,
+    preparedBy: row.prepared_by,
+    preparedAt: row.prepared_at.toISOString(),
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at ? row.decided_at.toISOString() : null,
+    decidedReason: row.decided_reason,
+  };
 }

@@ -1,7 +1,7 @@
 /** Application persistence: SQL only. Every function takes the executor (db or the caller's transaction). */
 import { sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/transaction.ts';
-import type { ApplicationsTable, NewRow, Row } from '../../db/types.ts';
+import type { ApplicationDecisionsTable, ApplicationsTable, NewRow, Row } from '../../db/types.ts';
 import type { Cursor } from '../../platform/pagination.ts';
 
 /** Loads one application; `lock: 'update'` serialises every writer of that application. */
@@ -173,6 +173,74 @@ export async function listNoteRows(
     );
   return q
     .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
+}
+
+export async function insertDecision(
+  db: Executor,
+  row: NewRow<'application_decisions'>,
+): Promise<Row<'application_decisions'>> {
+  return db.insertInto('application_decisions').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** One decision of one application; `lock: 'update'` serialises deciders (callers also lock the application). */
+export async function findDecision(
+  db: Executor,
+  applicationId: string,
+  decisionId: string,
+  lock?: 'update',
+): Promise<Row<'application_decisions'> | undefined> {
+  let q = db
+    .selectFrom('application_decisions')
+    .selectAll()
+    .where('id', '=', decisionId)
+    .where('application_id', '=', applicationId);
+  if (lock === 'update') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** The application's pending decision (at most one, by a unique partial index). */
+export async function findPendingDecision(
+  db: Executor,
+  applicationId: string,
+): Promise<Row<'application_decisions'> | undefined> {
+  return db
+    .selectFrom('application_decisions')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+}
+
+export async function updateDecisionRow(
+  db: Executor,
+  id: string,
+  patch: Updateable<ApplicationDecisionsTable>,
+): Promise<Row<'application_decisions'>> {
+  return db
+    .updateTable('application_decisions')
+    .set(patch)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A page of an application's decisions, oldest first, plus one extra row. */
+export async function listDecisionRows(
+  db: Executor,
+  applicationId: string,
+  page: { limit: number; after: Cursor | null },
+): Promise<Row<'application_decisions'>[]> {
+  let q = db.selectFrom('application_decisions').selectAll().where('application_id', '=', applicationId);
+  const after = page.after;
+  if (after)
+    q = q.where((eb) =>
+      eb(eb.refTuple('prepared_at', 'id'), '>', eb.tuple(new Date(after.createdAt), after.id)),
+    );
+  return q
+    .orderBy('prepared_at')
     .orderBy('id')
     .limit(page.limit + 1)
     .execute();

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PageQuery } from '../../platform/pagination.ts';
+import { RiskLevel } from '../programmes/index.ts';
 
 /** The roles a subject can hold on an application, in display order. */
 export const SUBJECT_ROLES = [
@@ -59,6 +60,26 @@ export const TransitionBody = Type.Object(
 );
 export type TransitionBody = Static<typeof TransitionBody>;
 
+/** Sets the risk level decisions are judged by (until the risk engine computes it). */
+export const SetRiskBody = Type.Object(
+  { riskLevel: RiskLevel, reason: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+export type SetRiskBody = Static<typeof SetRiskBody>;
+
+export const DecisionParams = Type.Object({ id: Uuid, decisionId: Uuid }, { additionalProperties: false });
+export type DecisionParams = Static<typeof DecisionParams>;
+
+/** Confirming or rejecting a pending decision, with an optional reason. */
+export const DecideBody = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export type DecideBody = Static<typeof DecideBody>;
+
+export const DecisionListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type DecisionListQuery = Static<typeof DecisionListQuery>;
+
 export const AddSubjectBody = SubjectRoleInput;
 export type AddSubjectBody = SubjectRoleInput;
 
@@ -97,6 +118,28 @@ export const NoteListQuery = Type.Object({ ...PageQuery }, { additionalPropertie
 export type NoteListQuery = Static<typeof NoteListQuery>;
 
 const ProgrammeRef = Type.Object({ id: Uuid, name: Type.String() });
+const NullableRisk = Type.Union([RiskLevel, Type.Null()]);
+
+/** A transition prepared under four-eyes, and what became of it. Actors are actor references. */
+export const DecisionView = Type.Object({
+  id: Uuid,
+  applicationId: Uuid,
+  from: Type.String(),
+  to: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('confirmed'),
+    Type.Literal('rejected'),
+    Type.Literal('withdrawn'),
+  ]),
+  preparedBy: Type.String(),
+  preparedAt: Type.String({ format: 'date-time' }),
+  decidedBy: Type.Union([Type.String(), Type.Null()]),
+  decidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  decidedReason: Type.Union([Type.String(), Type.Null()]),
+});
+export type DecisionView = Static<typeof DecisionView>;
 const AssigneeView = Type.Union([
   Type.Object({ id: Uuid, username: Type.String(), displayName: Type.String() }),
   Type.Null(),
@@ -116,6 +159,8 @@ export const ApplicationSummaryView = Type.Object({
   reference: Type.String(),
   programme: ProgrammeRef,
   status: Type.String(),
+  /** null: unknown, which counts as high for every transition rule. */
+  riskLevel: NullableRisk,
   assignee: AssigneeView,
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -130,6 +175,10 @@ export const ApplicationView = Type.Object({
   status: Type.String(),
   /** The statuses the programme allows moving to from the current one. */
   allowedTransitions: Type.Array(Type.String()),
+  /** null: unknown, which counts as high for every transition rule. */
+  riskLevel: NullableRisk,
+  /** The decision awaiting a second person's confirmation, if any. */
+  pendingDecision: Type.Union([DecisionView, Type.Null()]),
   assignee: AssigneeView,
   subjects: Type.Array(ApplicationSubjectView),
   version: Type.Integer(),

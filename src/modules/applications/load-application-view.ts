@@ -3,17 +3,23 @@ import type { Executor } from '../../db/transaction.ts';
 import type { Row } from '../../db/types.ts';
 import { findProgramme } from '../programmes/index.ts';
 import { presentApplication } from './application.presenter.ts';
-import { findStaffUser, listApplicationSubjects } from './application.repository.ts';
+import { findPendingDecision, findStaffUser, listApplicationSubjects } from './application.repository.ts';
 import type { ApplicationView } from './application.schema.ts';
 
 /** The detail view of `row`, read through `db` (pass the transaction to see its own changes). */
 export async function loadApplicationView(db: Executor, row: Row<'applications'>): Promise<ApplicationView> {
-  const [programme, subjects, assignee] = await Promise.all([
+  const [programme, subjects, assignee, pendingDecision] = await Promise.all([
     findProgramme(db, row.programme_id),
     listApplicationSubjects(db, row.id),
     row.assignee_id ? findStaffUser(db, row.assignee_id) : Promise.resolve(undefined),
+    findPendingDecision(db, row.id),
   ]);
   // The foreign key guarantees the programme exists.
   if (!programme) throw new Error(`application ${row.id}: programme ${row.programme_id} missing`);
-  return presentApplication(row, { programme, subjects, assignee: assignee ?? null });
+  return presentApplication(row, {
+    programme,
+    subjects,
+    assignee: assignee ?? null,
+    pendingDecision: pendingDecision ?? null,
+  });
 }

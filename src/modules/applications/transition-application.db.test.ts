@@ -23,8 +23,8 @@ for (const backend of backends) {
 
     it('moves the application, bumps the version and writes the audit event in the same transaction', async () => {
       const app = await makeApplication(ctx);
-      const view = await transitionApplication(ctx, { id: app.id, to: 'in_review' });
-      assert.equal(view.status, 'in_review');
+      const result = await transitionApplication(ctx, { id: app.id, to: 'in_review' });
+      assert.equal(result.outcome === 'applied' && result.application.status, 'in_review');
       const row = await database.db
         .selectFrom('applications')
         .select(['status', 'version'])

@@ -83,7 +83,8 @@ export type AuditEvent =
   | Ev<'programme.members_changed', { added: string[]; removed: string[] }>
   | Ev<'subject.created', { kind: string; ignoredDuplicates: string[] }>
   | Ev<'subject.updated', { fields: string[]; version: number }>
-  | Ev<'subject.identifiers_revealed', { count: number }>
+  /** A clear view of sensitive subject fields: the subjects and the field NAMES, never values. */
+  | Ev<'subject.sensitive_fields_revealed', { subjectIds: string[]; fields: string[] }>
   | Ev<
       'relationship.created',
       { from: string; to: string; kind: string; sharePct: number | null; votingPct: number | null }
@@ -106,6 +107,35 @@ export type AuditEvent =
   | Ev<'application.subject_removed', { subjectId: string; role: string }>
   | Ev<'application.assigned', { from: string | null; to: string | null }>
   | Ev<'application.note_added', { noteId: string; length: number }>
+  | Ev<'application.risk_set', { from: string | null; to: string; reason: string }>
+  | Ev<
+      'application.decision_prepared',
+      { decisionId: string; from: string; to: string; reason: string | null }
+    >
+  | Ev<
+      'application.decision_confirmed',
+      { decisionId: string; from: string; to: string; preparedBy: string; reason: string | null }
+    >
+  | Ev<
+      'application.decision_rejected',
+      { decisionId: string; from: string; to: string; preparedBy: string; reason: string | null }
+    >
+  | Ev<
+      'application.decision_withdrawn',
+      { decisionId: string; from: string; to: string; cause: 'status_changed' | 'transition_removed' }
+    >
+  | Ev<
+      'application.transition_refused',
+      {
+        from: string;
+        to: string;
+        reason: 'missing_right' | 'risk_too_high' | 'same_person';
+        /** The rights that would have qualified (missing_right), else empty. */
+        rights: string[];
+        riskLevel: string | null;
+        decisionId: string | null;
+      }
+    >
   | Ev<
       'session.started',
       { userId: string; secondFactor: string | null; ip: string | null; stage: 'second_factor' | 'active' }

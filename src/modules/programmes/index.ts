@@ -9,7 +9,11 @@ export {
   canTransition,
   defaultStatusMachine,
   initialStatus,
+  RISK_LEVELS,
+  riskAtMost,
+  transitionRule,
   validateStatusMachine,
+  type TransitionDef,
   type MachineProblem,
   type StatusMachine,
 } from './status-machine.ts';

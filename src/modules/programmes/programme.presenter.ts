@@ -1,5 +1,6 @@
 import type { Row } from '../../db/types.ts';
 import type { EntityType, ProgrammeView } from './programme.schema.ts';
+import { normaliseTransition } from './status-machine.ts';
 
 /** Programme row → view. Status and transition objects are rebuilt field by field, never passed through. */
 export function presentProgramme(row: Row<'programmes'>): ProgrammeView {
@@ -14,7 +15,7 @@ export function presentProgramme(row: Row<'programmes'>): ProgrammeView {
       initial: s.initial === true,
       terminal: s.terminal === true,
     })),
-    transitions: row.transitions.map((t) => ({ from: t.from, to: t.to })),
+    transitions: row.transitions.map(normaliseTransition),
     // numeric comes back as a string from both drivers.
     uboThreshold: Number(row.ubo_threshold),
     version: row.version,

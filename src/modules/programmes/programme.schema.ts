@@ -20,8 +20,34 @@ export const StatusInput = Type.Object(
 );
 export type StatusInput = Static<typeof StatusInput>;
 
+export const RiskLevel = Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]);
+export type RiskLevel = Static<typeof RiskLevel>;
+/** A right of the catalogue; checked against it when the machine is validated. */
+const RightName = Type.String({ minLength: 1, maxLength: 100 });
+
+/** A per-right risk limit: holders of `right` may make the move only up to `maxRisk`. */
+export const TransitionLimit = Type.Object(
+  { right: RightName, maxRisk: RiskLevel },
+  { additionalProperties: false },
+);
+
+/**
+ * A transition and its optional decision rules (none: anyone holding application:transition may
+ * make it, as before rules existed). Unknown risk counts as high for every rule.
+ */
 export const TransitionInput = Type.Object(
-  { from: StatusKey, to: StatusKey },
+  {
+    from: StatusKey,
+    to: StatusKey,
+    /** A right the actor must hold besides application:transition. */
+    right: Type.Optional(RightName),
+    /** The move is refused for applications above this risk level. */
+    maxRisk: Type.Optional(RiskLevel),
+    /** The actor must hold at least one of these rights whose maxRisk is ≥ the application's risk. */
+    limits: Type.Optional(Type.Array(TransitionLimit, { minItems: 1, maxItems: 20 })),
+    /** A second, distinct person must confirm the move (it is prepared, then confirmed). */
+    fourEyes: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type TransitionInput = Static<typeof TransitionInput>;
@@ -78,7 +104,16 @@ export const ProgrammeView = Type.Object({
   description: Type.String(),
   allowedEntityTypes: Type.Array(EntityType),
   statuses: Type.Array(StatusView),
-  transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String() })),
+  transitions: Type.Array(
+    Type.Object({
+      from: Type.String(),
+      to: Type.String(),
+      right: Type.Optional(Type.String()),
+      maxRisk: Type.Optional(RiskLevel),
+      limits: Type.Optional(Type.Array(Type.Object({ right: Type.String(), maxRisk: RiskLevel }))),
+      fourEyes: Type.Optional(Type.Boolean()),
+    }),
+  ),
   uboThreshold: Type.Number(),
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),

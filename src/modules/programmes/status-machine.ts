@@ -3,10 +3,19 @@
  * Pure functions only, so the rules are tested alone and shared by programme changes and
  * application transitions.
  */
-import type { StatusDef, TransitionDef } from '../../db/types.ts';
+import type { RiskLevel, StatusDef, TransitionDef } from '../../db/types.ts';
+import { isRight } from '../access/rights.ts';
 import { validationError } from '../../platform/errors.ts';
 
-export type { StatusDef, TransitionDef };
+export type { RiskLevel, StatusDef, TransitionDef };
+
+/** Risk levels, lowest first. */
+export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high'];
+
+/** Whether `level` is at most `max`. */
+export function riskAtMost(level: RiskLevel, max: RiskLevel): boolean {
+  return RISK_LEVELS.indexOf(level) <= RISK_LEVELS.indexOf(max);
+}
 
 /** A complete status machine as stored on a programme. */
 export interface StatusMachine {
@@ -54,7 +63,8 @@ export function defaultStatusMachine(): StatusMachine {
 /**
  * Checks a status machine and returns every problem found (empty when valid): keys are slugs and
  * unique, exactly one status is initial and it is not terminal, transitions name known statuses,
- * are not duplicated, do not loop on one status and never leave a terminal status.
+ * are not duplicated, do not loop on one status and never leave a terminal status; their rules
+ * name rights of the catalogue and known risk levels.
  */
 export function validateStatusMachine(machine: StatusMachine): MachineProblem[] {
   const problems: MachineProblem[] = [];
@@ -94,7 +104,34 @@ export function validateStatusMachine(machine: StatusMachine): MachineProblem[] 
     const id = `${t.from}\u0000${t.to}`;
     if (seen.has(id)) problems.push({ path, message: `duplicate transition ${t.from} → ${t.to}` });
     seen.add(id);
+    problems.push(...ruleProblems(t, path));
   });
+  return problems;
+}
+
+/** Problems of a transition's decision rules: rights from the catalogue, known risk levels, no duplicates. */
+function ruleProblems(t: TransitionDef, path: string): MachineProblem[] {
+  const problems: MachineProblem[] = [];
+  if (t.right !== undefined && !isRight(t.right))
+    problems.push({ path: `${path}/right`, message: `unknown right "${t.right}"` });
+  if (t.maxRisk !== undefined && !RISK_LEVELS.includes(t.maxRisk))
+    problems.push({ path: `${path}/maxRisk`, message: `unknown risk level "${String(t.maxRisk)}"` });
+  if (t.limits !== undefined) {
+    if (t.limits.length === 0) problems.push({ path: `${path}/limits`, message: 'limits cannot be empty' });
+    const rights = new Set<string>();
+    t.limits.forEach((l, j) => {
+      if (!isRight(l.right))
+        problems.push({ path: `${path}/limits/${j}/right`, message: `unknown right "${l.right}"` });
+      else if (rights.has(l.right))
+        problems.push({ path: `${path}/limits/${j}/right`, message: `duplicate right "${l.right}"` });
+      rights.add(l.right);
+      if (!RISK_LEVELS.includes(l.maxRisk))
+        problems.push({
+          path: `${path}/limits/${j}/maxRisk`,
+          message: `unknown risk level "${String(l.maxRisk)}"`,
+        });
+    });
+  }
   return problems;
 }
 
@@ -115,6 +152,24 @@ export function canTransition(machine: StatusMachine, from: string, to: string):
   return machine.transitions.some((t) => t.from === from && t.to === to);
 }
 
+/** The declared transition `from → to` with its rules, or undefined. */
+export function transitionRule(machine: StatusMachine, from: string, to: string): TransitionDef | undefined {
+  return machine.transitions.find((t) => t.from === from && t.to === to);
+}
+
+/**
+ * A transition in its stored form: `from`, `to`, and only the rules that are set (`fourEyes` only
+ * when true), so a machine without rules is stored exactly as before rules existed.
+ */
+export function normaliseTransition(t: TransitionDef): TransitionDef {
+  const out: TransitionDef = { from: t.from, to: t.to };
+  if (t.right !== undefined) out.right = t.right;
+  if (t.maxRisk !== undefined) out.maxRisk = t.maxRisk;
+  if (t.limits !== undefined) out.limits = t.limits.map((l) => ({ right: l.right, maxRisk: l.maxRisk }));
+  if (t.fourEyes === true) out.fourEyes = true;
+  return out;
+}
+
 /** A machine in its stored form: explicit booleans, no extra fields. */
 export function normaliseStatusMachine(machine: StatusMachine): StatusMachine {
   return {
@@ -124,7 +179,7 @@ export function normaliseStatusMachine(machine: StatusMachine): StatusMachine {
       initial: s.initial === true,
       terminal: s.terminal === true,
     })),
-    transitions: machine.transitions.map((t) => ({ from: t.from, to: t.to })),
+    transitions: machine.transitions.map(normaliseTransition),
   };
 }
 

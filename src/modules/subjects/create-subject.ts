@@ -4,6 +4,8 @@ import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { identifierIndex, openIdentifiers, sealIdentifiers } from './subject.identifiers.ts';
+import { Disclosure } from './sensitive-fields.ts';
+import { mayRevealSensitiveFields } from './subject.policy.ts';
 import { presentSubject } from './subject.presenter.ts';
 import { assertValidSubject, compactProfile, deriveColumns, type Profile } from './subject.profile.ts';
 import {
@@ -74,7 +76,12 @@ export async function createSubject(ctx: Ctx, input: CreateSubjectInput): Promis
       payload: { kind, ignoredDuplicates: duplicates.map((d) => d.id) },
     });
     return {
-      subject: presentSubject(row, openIdentifiers(ctx.keyring, id, await listIdentifiers(tx, id)), false),
+      subject: presentSubject(
+        row,
+        openIdentifiers(ctx.keyring, id, await listIdentifiers(tx, id)),
+        new Disclosure(false),
+        mayRevealSensitiveFields(ctx.actor),
+      ),
     };
   });
 }

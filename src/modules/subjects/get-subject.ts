@@ -1,34 +1,35 @@
 import type { Ctx } from '../../platform/context.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { notFound } from '../../platform/errors.ts';
+import { assertMayReveal, auditReveal, type RevealOrigin } from './reveal-sensitive-fields.ts';
+import { Disclosure } from './sensitive-fields.ts';
 import { openIdentifiers } from './subject.identifiers.ts';
-import { mayRevealIdentifiers } from './subject.policy.ts';
+import { mayRevealSensitiveFields } from './subject.policy.ts';
 import { presentSubject } from './subject.presenter.ts';
 import { findSubjectWithIdentifiers } from './subject.repository.ts';
 import type { SubjectView } from './subject.schema.ts';
 
 export interface GetSubjectInput {
   id: string;
-  /** Return identity-document numbers in full: needs `subject:reveal-identifiers`; audited. */
-  revealIdentifiers?: boolean | undefined;
+  /** The sensitive fields in clear: needs `subject:reveal-identifiers` (403 otherwise); audited. */
+  reveal?: boolean | undefined;
+  /** Where the clear view was asked for, recorded when it is refused. */
+  origin?: RevealOrigin | undefined;
 }
 
-/** One subject with its identity documents (masked unless revealed). */
+/** One subject with its identity documents; the sensitive fields masked unless revealed. */
 export async function getSubject(ctx: Ctx, input: GetSubjectInput): Promise<SubjectView> {
   const found = await findSubjectWithIdentifiers(ctx.db, input.id);
   if (!found) throw notFound('subject');
   const { row } = found;
-  const reveal = input.revealIdentifiers === true;
-  if (reveal && !mayRevealIdentifiers(ctx.actor)) {
-    throw new AppError('forbidden', 'revealing identifiers requires the right "subject:reveal-identifiers"');
-  }
-  const identifiers = openIdentifiers(ctx.keyring, row.id, found.identifiers);
-  if (reveal && identifiers.length) {
-    await recordAudit(ctx.db, ctx, {
-      type: 'subject.identifiers_revealed',
-      target: { type: 'subject', id: row.id },
-      payload: { count: identifiers.length },
-    });
-  }
-  return presentSubject(row, identifiers, reveal);
+  const reveal = input.reveal === true;
+  if (reveal) await assertMayReveal(ctx, input.origin ?? { method: 'GET', route: 'getSubject' });
+  const disclosure = new Disclosure(reveal);
+  const view = presentSubject(
+    row,
+    openIdentifiers(ctx.keyring, row.id, found.identifiers),
+    disclosure,
+    mayRevealSensitiveFields(ctx.actor),
+  );
+  if (reveal) await auditReveal(ctx, [{ subjectId: row.id, fields: disclosure.fields() }]);
+  return view;
 }

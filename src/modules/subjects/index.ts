@@ -15,4 +15,5 @@ export {
   type OwnershipResult,
   type UboCandidate,
 } from './ownership-graph.ts';
-export { mayRevealIdentifiers } from './subject.policy.ts';
+export { mayRevealSensitiveFields } from './subject.policy.ts';
+export { SENSITIVE_FIELD_NAMES, maskDate, type SensitiveField } from './sensitive-fields.ts';

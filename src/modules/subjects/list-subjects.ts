@@ -1,15 +1,24 @@
 import type { Ctx } from '../../platform/context.ts';
 import { decodeCursor, encodeCursor } from '../../platform/pagination.ts';
+import { assertMayReveal, auditReveal, type RevealOrigin } from './reveal-sensitive-fields.ts';
+import { Disclosure } from './sensitive-fields.ts';
 import { nameTokens } from './subject.normalise.ts';
 import { presentSubjectSummary } from './subject.presenter.ts';
 import { listSubjectRows } from './subject.repository.ts';
 import type { SubjectListQuery, SubjectSummaryView } from './subject.schema.ts';
 
-/** Subjects in creation order, keyset-paginated; `q` matches every word against the normalised name. */
+/**
+ * Subjects in creation order, keyset-paginated; `q` matches every word against the normalised name.
+ * The sensitive fields are masked unless `reveal` (needs `subject:reveal-identifiers`; one audit
+ * event per page, with the ids).
+ */
 export async function listSubjects(
   ctx: Ctx,
   query: SubjectListQuery,
+  origin?: RevealOrigin,
 ): Promise<{ items: SubjectSummaryView[]; nextCursor: string | null }> {
+  const reveal = query.reveal === true;
+  if (reveal) await assertMayReveal(ctx, origin ?? { method: 'GET', route: 'listSubjects' });
   const rows = await listSubjectRows(ctx.db, {
     kind: query.kind,
     tokens: query.q ? nameTokens(query.q) : [],
@@ -17,8 +26,17 @@ export async function listSubjects(
     limit: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);
+  const shown = page.map((row) => {
+    const disclosure = new Disclosure(reveal);
+    return { view: presentSubjectSummary(row, disclosure), subjectId: row.id, disclosure };
+  });
+  if (reveal)
+    await auditReveal(
+      ctx,
+      shown.map((s) => ({ subjectId: s.subjectId, fields: s.disclosure.fields() })),
+    );
   return {
-    items: page.map(presentSubjectSummary),
+    items: shown.map((s) => s.view),
     nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { SubjectRow } from './subject.repository.ts';
 import type { OpenedIdentifier } from './subject.identifiers.ts';
-import { maskNumber } from './subject.normalise.ts';
+import type { Disclosure } from './sensitive-fields.ts';
 import type {
   Address,
   EntityProfile,
@@ -51,29 +51,40 @@ function presentAddress(a: Address): Address {
   };
 }
 
-export function presentIdentifier(d: OpenedIdentifier, reveal: boolean): IdentityDocumentView {
+export function presentIdentifier(d: OpenedIdentifier, disclosure: Disclosure): IdentityDocumentView {
   return {
     id: d.id,
     type: d.type,
     country: d.country,
-    number: reveal ? d.number : maskNumber(d.number),
-    masked: !reveal,
+    number: disclosure.show('identityDocuments.number', d.number),
+    masked: !disclosure.reveal,
     issuedOn: d.issuedOn,
     expiresOn: d.expiresOn,
   };
 }
 
-/** The full view of one subject. Identifier numbers are masked unless `reveal` is set. */
+/**
+ * The full view of one subject. The sensitive fields (sensitive-fields.ts) go through `disclosure`:
+ * masked unless it reveals (the use case checked the right), listed in `masked` when masked, and
+ * afterwards in `disclosure.fields()` for the audit event of a clear view. `mayReveal` is whether the
+ * actor could ask for the clear view.
+ */
 export function presentSubject(
   row: SubjectRow,
   identifiers: OpenedIdentifier[],
-  reveal: boolean,
+  disclosure: Disclosure,
+  mayReveal: boolean,
 ): SubjectView {
   const profile = row.profile as Partial<PersonProfile & EntityProfile>;
-  const kindFields =
+  const kindFields: Partial<PersonProfile & EntityProfile> =
     row.kind === 'person'
       ? pick(profile as PersonProfile, PERSON_FIELDS)
       : pick(profile as EntityProfile, ENTITY_FIELDS);
+  if (kindFields.dateOfBirth !== undefined)
+    kindFields.dateOfBirth = disclosure.show('dateOfBirth', kindFields.dateOfBirth);
+  if (kindFields.registrationNumber !== undefined)
+    kindFields.registrationNumber = disclosure.show('registrationNumber', kindFields.registrationNumber);
+  const identityDocuments = identifiers.map((d) => presentIdentifier(d, disclosure));
   return {
     id: row.id,
     kind: row.kind,
@@ -84,23 +95,29 @@ export function presentSubject(
     ...kindFields,
     addresses: (profile.addresses ?? []).map(presentAddress),
     contact: { emails: [...(profile.contact?.emails ?? [])], phones: [...(profile.contact?.phones ?? [])] },
-    identityDocuments: identifiers.map((d) => presentIdentifier(d, reveal)),
+    identityDocuments,
+    masked: disclosure.masked(),
+    abilities: { reveal: mayReveal },
   };
 }
 
-export function presentSubjectSummary(row: SubjectRow): SubjectSummaryView {
+/** A list row; the sensitive fields go through `disclosure` as in the full view. */
+export function presentSubjectSummary(row: SubjectRow, disclosure: Disclosure): SubjectSummaryView {
   const profile = row.profile as Partial<EntityProfile>;
+  // The column holds the normalised number for matching; show it as the client wrote it.
+  const registrationNumber = profile.registrationNumber ?? null;
   return {
     id: row.id,
     kind: row.kind,
     displayName: row.display_name,
-    dateOfBirth: row.date_of_birth,
+    dateOfBirth: row.date_of_birth === null ? null : disclosure.show('dateOfBirth', row.date_of_birth),
     jurisdiction: row.jurisdiction,
-    // The column holds the normalised number for matching; show it as the client wrote it.
-    registrationNumber: profile.registrationNumber ?? null,
+    registrationNumber:
+      registrationNumber === null ? null : disclosure.show('registrationNumber', registrationNumber),
     lei: row.lei,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    masked: disclosure.masked(),
   };
 }

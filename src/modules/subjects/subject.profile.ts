@@ -92,6 +92,9 @@ export function assertValidSubject(
       out.push({ path: 'lei', message: 'invalid LEI check digits' });
     if (normaliseNumber(e.registrationNumber) === '')
       out.push({ path: 'registrationNumber', message: 'must contain letters or digits' });
+    // A masked view (`••••1234`) sent back must not overwrite the number.
+    if (e.registrationNumber.includes('•'))
+      out.push({ path: 'registrationNumber', message: 'a masked value cannot be written' });
   }
   checkAddresses(profile.addresses, out);
   const seen = new Set<string>();

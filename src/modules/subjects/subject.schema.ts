@@ -1,10 +1,12 @@
 /**
  * Subjects (natural persons and legal entities): input schemas and views. Every input object,
  * nested ones included, refuses unknown fields. Identity-document numbers appear in inputs and, masked
- * unless revealed, in the single-subject view; they are never part of the stored profile.
+ * unless revealed, in the single-subject view; they are never part of the stored profile. The sensitive
+ * fields of every view (sensitive-fields.ts) are masked unless revealed.
  */
 import { Type, type Static } from 'typebox';
 import { PageQuery } from '../../platform/pagination.ts';
+import { SENSITIVE_FIELD_NAMES, type SensitiveField } from './sensitive-fields.ts';
 
 const closed = { additionalProperties: false } as const;
 const Text = (max = 200) => Type.String({ minLength: 1, maxLength: max });
@@ -186,29 +188,57 @@ export const UpdateSubjectBody = Type.Object(
 );
 export type UpdateSubjectBody = Static<typeof UpdateSubjectBody>;
 
+/** `?reveal=true`: the sensitive fields in clear. */
+const Reveal = Type.Optional(
+  Type.Boolean({
+    description:
+      'Return the sensitive fields (identity-document numbers, registration numbers, dates of birth) in clear. ' +
+      'Needs the right "subject:reveal-identifiers" (403 without it); every clear view is audited.',
+  }),
+);
+
 export const SubjectListQuery = Type.Object(
   {
     kind: Type.Optional(SubjectKind),
     /** Name search: every word must occur in the normalised name. */
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    /** The page in clear; audited once per page with the subject ids. */
+    reveal: Reveal,
     ...PageQuery,
   },
   closed,
 );
 export type SubjectListQuery = Static<typeof SubjectListQuery>;
 
-export const SubjectGetQuery = Type.Object(
-  {
-    /** `identifiers` returns identity-document numbers in full. */
-    reveal: Type.Optional(Type.Literal('identifiers')),
-  },
-  closed,
-);
+export const SubjectGetQuery = Type.Object({ reveal: Reveal }, closed);
 export type SubjectGetQuery = Static<typeof SubjectGetQuery>;
 
 // Views.
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** The sensitive fields as views carry them: in clear, or masked as described. */
+const MaskedNumber = (description: string) =>
+  Type.String({
+    description: `${description}. Masked unless revealed: \`••••\` and the last 4 (or 2, or no) characters of the normalised number, e.g. \`••••1234\`.`,
+  });
+const DateOfBirthView = Type.String({
+  pattern: '^[0-9]{4}-([0-9]{2}-[0-9]{2}|\\*\\*-\\*\\*)$',
+  description:
+    'Date of birth, YYYY-MM-DD. Masked unless revealed: the year only, `YYYY-**-**` (e.g. `1985-**-**`).',
+});
+/**
+ * The names of the sensitive fields masked in this response (`dateOfBirth`, `registrationNumber`,
+ * `identityDocuments.number`); empty when revealed or when the subject has none.
+ */
+const MaskedFields = Type.Array(
+  Type.Unsafe<SensitiveField>({ type: 'string', enum: [...SENSITIVE_FIELD_NAMES] }),
+  {
+    description:
+      'Names of the sensitive fields masked in this response; the clear view is `?reveal=true` on ' +
+      'GET /subjects/:id or GET /subjects, for an actor holding "subject:reveal-identifiers".',
+  },
+);
 
 export const AddressView = Type.Object({
   type: Type.String(),
@@ -228,8 +258,9 @@ export const IdentityDocumentView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   type: Type.String(),
   country: NullableString,
-  /** Masked (`••••1234`) unless the caller asked to reveal identifiers. */
-  number: Type.String(),
+  /** Masked (`••••1234`) unless the caller asked for the clear view. */
+  number: MaskedNumber('The document number'),
+  /** True when `number` is masked. */
   masked: Type.Boolean(),
   issuedOn: NullableString,
   expiresOn: NullableString,
@@ -249,13 +280,13 @@ export const SubjectView = Type.Object({
   familyName: Type.Optional(Type.String()),
   fullName: Type.Optional(Type.String()),
   otherNames: Type.Optional(Type.Array(Type.String())),
-  dateOfBirth: Type.Optional(Type.String()),
+  dateOfBirth: Type.Optional(DateOfBirthView),
   placeOfBirth: Type.Optional(Type.String()),
   gender: Type.Optional(Type.String()),
   nationalities: Type.Optional(Type.Array(Type.String())),
   registeredName: Type.Optional(Type.String()),
   tradingNames: Type.Optional(Type.Array(Type.String())),
-  registrationNumber: Type.Optional(Type.String()),
+  registrationNumber: Type.Optional(MaskedNumber('The company-register number, as written')),
   jurisdiction: Type.Optional(Type.String()),
   incorporationDate: Type.Optional(Type.String()),
   legalForm: Type.Optional(Type.String()),
@@ -263,21 +294,25 @@ export const SubjectView = Type.Object({
   addresses: Type.Array(AddressView),
   contact: ContactView,
   identityDocuments: Type.Array(IdentityDocumentView),
+  masked: MaskedFields,
+  /** What this actor may do with the subject: `reveal`, ask for the clear view of the sensitive fields. */
+  abilities: Type.Object({ reveal: Type.Boolean() }),
 });
 export type SubjectView = Static<typeof SubjectView>;
 
-/** List rows: no identifiers (nothing to decrypt for a list). */
+/** List rows: no identifiers (nothing to decrypt for a list); sensitive fields masked as in the full view. */
 export const SubjectSummaryView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   kind: SubjectKind,
   displayName: Type.String(),
-  dateOfBirth: NullableString,
+  dateOfBirth: Type.Union([DateOfBirthView, Type.Null()]),
   jurisdiction: NullableString,
-  registrationNumber: NullableString,
+  registrationNumber: Type.Union([MaskedNumber('The company-register number, as written'), Type.Null()]),
   lei: NullableString,
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
+  masked: MaskedFields,
 });
 export type SubjectSummaryView = Static<typeof SubjectSummaryView>;
 

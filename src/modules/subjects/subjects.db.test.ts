@@ -117,7 +117,7 @@ for (const backend of backends) {
       assert.ok(!everything.includes(PASSPORT.slice(2)), 'passport number digits in plaintext');
       assert.equal(person.identityDocuments[0]!.number, '••••1942');
       assert.equal(
-        (await getSubject(ctx, { id: person.id, revealIdentifiers: true })).identityDocuments[0]!.number,
+        (await getSubject(ctx, { id: person.id, reveal: true })).identityDocuments[0]!.number,
         PASSPORT,
       );
     });

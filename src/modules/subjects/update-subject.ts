@@ -4,6 +4,8 @@ import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { identifierIndexValue } from './subject.normalise.ts';
 import { openIdentifiers, sealIdentifiers, type OpenedIdentifier } from './subject.identifiers.ts';
+import { Disclosure } from './sensitive-fields.ts';
+import { mayRevealSensitiveFields } from './subject.policy.ts';
 import { ENTITY_FIELDS, PERSON_FIELDS, presentSubject } from './subject.presenter.ts';
 import { assertValidSubject, compactProfile, deriveColumns, type Profile } from './subject.profile.ts';
 import { findSubject, listIdentifiers, replaceIdentifiers, updateSubjectRow } from './subject.repository.ts';
@@ -52,7 +54,8 @@ export async function updateSubject(ctx: Ctx, input: UpdateSubjectInput): Promis
     );
     if (identityDocuments && !sameDocuments(currentDocs.map(toInput), identityDocuments))
       fields.push('identityDocuments');
-    if (fields.length === 0) return presentSubject(row, currentDocs, false);
+    if (fields.length === 0)
+      return presentSubject(row, currentDocs, new Disclosure(false), mayRevealSensitiveFields(ctx.actor));
 
     const updated = await updateSubjectRow(tx, id, {
       ...deriveColumns(row.kind, profile),
@@ -67,7 +70,12 @@ export async function updateSubject(ctx: Ctx, input: UpdateSubjectInput): Promis
       target: { type: 'subject', id },
       payload: { fields: fields.sort(), version: updated.version },
     });
-    return presentSubject(updated, openIdentifiers(ctx.keyring, id, await listIdentifiers(tx, id)), false);
+    return presentSubject(
+      updated,
+      openIdentifiers(ctx.keyring, id, await listIdentifiers(tx, id)),
+      new Disclosure(false),
+      mayRevealSensitiveFields(ctx.actor),
+    );
   });
 }
 

@@ -48,6 +48,10 @@ for (const backend of backends) {
           ['PUT', `${a}/assignee`, { assigneeId: null }],
           ['POST', `${a}/notes`, { body: 'hello' }],
           ['GET', `${a}/notes`, undefined],
+          ['GET', `${a}/decisions`, undefined],
+          ['POST', `${a}/decisions/${UNKNOWN}/confirm`, {}],
+          ['POST', `${a}/decisions/${UNKNOWN}/reject`, {}],
+          ['PATCH', `${a}/risk`, { riskLevel: 'low', reason: 'checked' }],
         ] as const,
       };
     };
@@ -71,6 +75,10 @@ for (const backend of backends) {
         'application:write',
         'application:write',
         'application:read',
+        'application:read',
+        'application:transition',
+        'application:transition',
+        'risk:override',
       ];
       for (const [i, [method, url, body]] of list.entries()) {
         const res = await t.call(method, url, { token: t.noRightsToken, body });

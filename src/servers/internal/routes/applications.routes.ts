@@ -5,19 +5,28 @@ import {
   ApplicationView,
   AssignBody,
   CreateApplicationBody,
+  DecideBody,
+  DecisionListQuery,
+  DecisionParams,
+  DecisionView,
   NoteBody,
   NoteListQuery,
   NoteView,
+  SetRiskBody,
   SubjectRoleParams,
   TransitionBody,
   addApplicationNote,
   addApplicationSubject,
   assignApplication,
+  confirmDecision,
   createApplication,
   getApplication,
+  listApplicationDecisions,
   listApplicationNotes,
   listApplications,
+  rejectDecision,
   removeApplicationSubject,
+  setApplicationRisk,
   transitionApplication,
 } from '../../../modules/applications/index.ts';
 import { Page } from '../../../platform/pagination.ts';
@@ -51,13 +60,65 @@ export async function applicationsRoutes(app: App): Promise<void> {
     },
     async (req) => getApplication(req.ctx, req.params.id),
   );
+  // 200 with the application when the move is applied; 202 with the decision when the transition
+  // needs four-eyes and now awaits a second person's confirmation.
   app.post(
     '/applications/:id/transitions',
     {
       config: { access: 'application:transition' },
-      schema: { tags, params: IdParams, body: TransitionBody, response: { 200: ApplicationView } },
+      schema: {
+        tags,
+        params: IdParams,
+        body: TransitionBody,
+        response: { 200: ApplicationView, 202: DecisionView },
+      },
     },
-    async (req) => transitionApplication(req.ctx, { ...req.body, id: req.params.id }),
+    async (req, reply) => {
+      const result = await transitionApplication(req.ctx, { ...req.body, id: req.params.id });
+      return result.outcome === 'pending'
+        ? reply.code(202).send(result.decision)
+        : reply.code(200).send(result.application);
+    },
+  );
+  app.get(
+    '/applications/:id/decisions',
+    {
+      config: { access: 'application:read' },
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: DecisionListQuery,
+        response: { 200: Page(DecisionView) },
+      },
+    },
+    async (req) => listApplicationDecisions(req.ctx, req.params.id, req.query),
+  );
+  app.post(
+    '/applications/:id/decisions/:decisionId/confirm',
+    {
+      config: { access: 'application:transition' },
+      schema: { tags, params: DecisionParams, body: DecideBody, response: { 200: ApplicationView } },
+    },
+    async (req) => confirmDecision(req.ctx, { ...req.body, ...req.params }),
+  );
+  app.post(
+    '/applications/:id/decisions/:decisionId/reject',
+    {
+      config: { access: 'application:transition' },
+      schema: { tags, params: DecisionParams, body: DecideBody, response: { 200: DecisionView } },
+    },
+    async (req) => rejectDecision(req.ctx, { ...req.body, ...req.params }),
+  );
+  // risk:override rather than application:write: the level decides who may approve, so whoever can
+  // lower it must not be any case worker (separation of duties pairs risk:override with the
+  // rights that set the rules).
+  app.patch(
+    '/applications/:id/risk',
+    {
+      config: { access: 'risk:override' },
+      schema: { tags, params: IdParams, body: SetRiskBody, response: { 200: ApplicationView } },
+    },
+    async (req) => setApplicationRisk(req.ctx, { ...req.body, id: req.params.id }),
   );
   app.post(
     '/applications/:id/subjects',

@@ -281,32 +281,46 @@ for (const backend of backends) {
 
     it('GET /subjects/:id masks by default, reveals on request; 404 unknown, 400 malformed', async () => {
       const p = await createPerson(t.ctx, {
+        dateOfBirth: '1961-07-04',
         identityDocuments: [{ type: 'national_id', number: 'NID-000-777-321', country: 'BE' }],
       });
       const masked = await t.call('GET', `/api/v1/subjects/${p.id}`, { token: readOnly });
       assert.equal(masked.statusCode, 200);
       assert.equal(masked.json().identityDocuments[0].number, '••••7321');
+      assert.equal(masked.json().dateOfBirth, '1961-**-**');
+      assert.deepEqual(masked.json().masked, ['dateOfBirth', 'identityDocuments.number']);
+      assert.deepEqual(masked.json().abilities, { reveal: false });
       assert.equal(masked.json().contact.emails.length, 1);
-      const refused = await t.call('GET', `/api/v1/subjects/${p.id}?reveal=identifiers`, { token: readOnly });
+      const refused = await t.call('GET', `/api/v1/subjects/${p.id}?reveal=true`, { token: readOnly });
       assert.equal(refused.statusCode, 403, 'subject:read alone does not reveal identifiers');
-      assert.doesNotMatch(refused.body, /NID-000-777-321/);
+      assert.doesNotMatch(refused.body, /NID-000-777-321|1961-07-04/);
       const revealer = await t.tokenWith(['subject:read', 'subject:reveal-identifiers']);
-      const revealed = await t.call('GET', `/api/v1/subjects/${p.id}?reveal=identifiers`, {
+      const stillMasked = await t.call('GET', `/api/v1/subjects/${p.id}`, { token: revealer });
+      assert.equal(stillMasked.json().dateOfBirth, '1961-**-**', 'masked unless asked, even for the holder');
+      assert.deepEqual(stillMasked.json().abilities, { reveal: true });
+      const revealed = await t.call('GET', `/api/v1/subjects/${p.id}?reveal=true`, {
         token: revealer,
       });
       assert.equal(revealed.json().identityDocuments[0].number, 'NID-000-777-321');
       assert.equal(revealed.json().identityDocuments[0].masked, false);
+      assert.equal(revealed.json().dateOfBirth, '1961-07-04');
+      assert.deepEqual(revealed.json().masked, []);
       const reveals = await t.database.db
         .selectFrom('audit_events')
         .selectAll()
-        .where('type', '=', 'subject.identifiers_revealed')
+        .where('type', '=', 'subject.sensitive_fields_revealed')
         .where('target_id', '=', p.id)
         .execute();
       assert.equal(reveals.length, 1, 'each reveal is audited');
-      assert.doesNotMatch(JSON.stringify(reveals[0]!.payload), /NID-000-777-321/);
+      assert.deepEqual(reveals[0]!.payload, {
+        subjectIds: [p.id],
+        fields: ['dateOfBirth', 'identityDocuments.number'],
+      });
+      assert.doesNotMatch(JSON.stringify(reveals[0]!.payload), /NID-000-777-321|7321|1961-07-04/);
       assert.equal((await t.call('GET', `/api/v1/subjects/${UNKNOWN}`)).statusCode, 404);
       assert.equal((await t.call('GET', '/api/v1/subjects/nope')).statusCode, 400);
       assert.equal((await t.call('GET', `/api/v1/subjects/${p.id}?reveal=all`)).statusCode, 400);
+      assert.equal((await t.call('GET', `/api/v1/subjects/${p.id}?reveal=identifiers`)).statusCode, 400);
       assert.equal((await t.call('GET', `/api/v1/subjects/${p.id}?debug=1`)).statusCode, 400);
     });
 

@@ -1,4 +1,7 @@
-/** Subjects, their relationships and ownership. Reads need `subject:read`, changes `subject:write`. */
+/**
+ * Subjects, their relationships and ownership. Reads need `subject:read`, changes `subject:write`;
+ * `?reveal=true` (the sensitive fields in clear) also needs `subject:reveal-identifiers`.
+ */
 import { Type } from 'typebox';
 import {
   CreateRelationshipBody,
@@ -37,7 +40,8 @@ export async function subjectsRoutes(app: App): Promise<void> {
         response: { 200: Page(SubjectSummaryView) },
       },
     },
-    async (req) => listSubjects(req.ctx, req.query),
+    async (req) =>
+      listSubjects(req.ctx, req.query, { method: req.method, route: req.routeOptions.url ?? req.url }),
   );
   app.post(
     '/subjects',
@@ -64,7 +68,11 @@ export async function subjectsRoutes(app: App): Promise<void> {
       },
     },
     async (req) =>
-      getSubject(req.ctx, { id: req.params.id, revealIdentifiers: req.query.reveal === 'identifiers' }),
+      getSubject(req.ctx, {
+        id: req.params.id,
+        reveal: req.query.reveal,
+        origin: { method: req.method, route: req.routeOptions.url ?? req.url },
+      }),
   );
   app.patch(
     '/subjects/:id',

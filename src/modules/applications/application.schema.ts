@@ -168,6 +168,27 @@ export const ApplicationSummaryView = Type.Object({
 });
 export type ApplicationSummaryView = Static<typeof ApplicationSummaryView>;
 
+/** What the actor may do with the application (the checks still run on every request). */
+export const ApplicationAbilities = Type.Object({
+  edit: Type.Boolean(),
+  addNote: Type.Boolean(),
+  assign: Type.Boolean(),
+  setRisk: Type.Boolean(),
+  /** Each move the programme allows from the current status, and whether this actor may make it. */
+  transitions: Type.Array(
+    Type.Object({
+      to: Type.String(),
+      allowed: Type.Boolean(),
+      /** Making it prepares a decision that another person must confirm. */
+      fourEyes: Type.Boolean(),
+      refusal: Type.Optional(Type.String()),
+    }),
+  ),
+  /** May confirm or reject the pending decision (qualifies, and did not prepare it). */
+  decide: Type.Boolean(),
+});
+export type ApplicationAbilities = Static<typeof ApplicationAbilities>;
+
 export const ApplicationView = Type.Object({
   id: Uuid,
   reference: Type.String(),
@@ -184,6 +205,8 @@ export const ApplicationView = Type.Object({
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
+  /** On GET /applications/:id: what the caller may do with it. */
+  abilities: Type.Optional(ApplicationAbilities),
 });
 export type ApplicationView = Static<typeof ApplicationView>;
 

@@ -9,5 +9,5 @@ import { loadApplicationView } from './load-application-view.ts';
 export async function getApplication(ctx: Ctx, id: string): Promise<ApplicationView> {
   const row = await findVisibleApplication(ctx.db, ctx.actor, id);
   if (!row) throw notFound('application');
-  return loadApplicationView(ctx.db, row);
+  return loadApplicationView(ctx.db, row, ctx.actor);
 }

@@ -1,13 +1,22 @@
 /** Reads what the detail view needs around an application row; shared by every use case that returns one. */
 import type { Executor } from '../../db/transaction.ts';
 import type { Row } from '../../db/types.ts';
+import type { Actor } from '../access/actor.ts';
 import { findProgramme } from '../programmes/index.ts';
+import { applicationAbilities } from './application.abilities.ts';
 import { presentApplication } from './application.presenter.ts';
 import { findPendingDecision, findStaffUser, listApplicationSubjects } from './application.repository.ts';
 import type { ApplicationView } from './application.schema.ts';
 
-/** The detail view of `row`, read through `db` (pass the transaction to see its own changes). */
-export async function loadApplicationView(db: Executor, row: Row<'applications'>): Promise<ApplicationView> {
+/**
+ * The detail view of `row`, read through `db` (pass the transaction to see its own changes); with
+ * `actor`, also what that actor may do with it.
+ */
+export async function loadApplicationView(
+  db: Executor,
+  row: Row<'applications'>,
+  actor?: Actor,
+): Promise<ApplicationView> {
   const [programme, subjects, assignee, pendingDecision] = await Promise.all([
     findProgramme(db, row.programme_id),
     listApplicationSubjects(db, row.id),
@@ -16,10 +25,13 @@ export async function loadApplicationView(db: Executor, row: Row<'applications'>
   ]);
   // The foreign key guarantees the programme exists.
   if (!programme) throw new Error(`application ${row.id}: programme ${row.programme_id} missing`);
-  return presentApplication(row, {
+  const view = presentApplication(row, {
     programme,
     subjects,
     assignee: assignee ?? null,
     pendingDecision: pendingDecision ?? null,
   });
+  return actor
+    ? { ...view, abilities: applicationAbilities(actor, row, programme, pendingDecision ?? null) }
+    : view;
 }

@@ -56,6 +56,19 @@ for (const backend of backends) {
       };
     };
 
+    it('the detail view says what the caller may do: everything for the administrator, reading for a reader', async () => {
+      const app = await makeApplication(t.ctx);
+      const full = (await t.call('GET', `/api/v1/applications/${app.id}`)).json();
+      assert.equal(full.abilities.edit, true);
+      assert.ok(full.abilities.transitions.length > 0);
+      assert.ok(full.abilities.transitions.every((x: { allowed: boolean }) => x.allowed));
+      const reader = await t.tokenWith(['application:read']);
+      const read = (await t.call('GET', `/api/v1/applications/${app.id}`, { token: reader })).json();
+      assert.equal(read.abilities.edit, false);
+      assert.equal(read.abilities.setRisk, false);
+      assert.ok(read.abilities.transitions.every((x: { allowed: boolean }) => !x.allowed));
+    });
+
     it('401 without credentials on every route', async () => {
       const { list } = await routes();
       for (const [method, url, body] of list) {
@@ -306,7 +319,10 @@ for (const backend of backends) {
           payload: { programmeId: programme.id, reference: app.reference, status: 'draft', subjects },
         },
       ]);
-      assert.deepEqual((await t.call('GET', `/api/v1/applications/${app.id}`)).json(), app);
+      // The detail GET is the create response plus what the caller may do.
+      const { abilities, ...detail } = (await t.call('GET', `/api/v1/applications/${app.id}`)).json();
+      assert.deepEqual(detail, app);
+      assert.equal(abilities.edit, true);
 
       const next = await makeApplication(t.ctx, { programmeId: programme.id });
       assert.ok(

@@ -94,6 +94,8 @@ export interface SubjectsTable {
   jurisdiction: string | null;
   registration_number: string | null;
   profile: Json<Record<string, unknown>>;
+  /** The programme the subject was created in; null before programmes scoped subjects, or when none was named. */
+  programme_id: string | null;
   version: number;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -12,7 +12,9 @@ import type { SubjectView } from '../../src/modules/subjects/index.ts';
 import { backends } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { auditOf, browser, controlClock, createStaff, signInWithTotp } from '../support/auth.ts';
+import { makeProgramme } from '../support/factories-applications.ts';
 import { createCompany, createPerson } from '../support/factories-subjects.ts';
+import { setProgrammeMembers } from '../../src/modules/programmes/index.ts';
 
 const PASSPORT = 'XK55501234';
 const TAX_ID = 'LU-TAX-9876543';
@@ -30,17 +32,26 @@ for (const backend of backends) {
     let officer: Session;
     let person: SubjectView;
     let company: SubjectView;
+    /** Staff see the subjects of their programmes only: everyone here is a member of this one. */
+    let programmeId: string;
 
     before(async () => {
       t = await startTestApp(backend);
       const clock = controlClock(t);
-      const signIn = async (opts: Parameters<typeof createStaff>[1]) =>
-        signInWithTotp(t, await createStaff(t, { totp: true, ...opts }), clock);
+      programmeId = (await makeProgramme(t.ctx)).id;
+      const members: string[] = [];
+      const signIn = async (opts: Parameters<typeof createStaff>[1]) => {
+        const staff = await createStaff(t, { totp: true, ...opts });
+        members.push(staff.id);
+        return signInWithTotp(t, staff, clock);
+      };
       reader = await signIn({ rights: ['subject:read'] });
       revealer = await signIn({ rights: ['subject:read', 'subject:reveal-identifiers'] });
       analyst = await signIn({ roleIds: [BUILT_IN_ROLE_IDS.analyst] });
       officer = await signIn({ roleIds: [BUILT_IN_ROLE_IDS.complianceOfficer] });
+      await setProgrammeMembers(t.ctx, programmeId, members);
       person = await createPerson(t.ctx, {
+        programmeId,
         givenNames: 'Lise',
         familyName: 'Meitner-Protected',
         dateOfBirth: DOB,
@@ -50,6 +61,7 @@ for (const backend of backends) {
         ],
       });
       company = await createCompany(t.ctx, {
+        programmeId,
         registeredName: 'Protected Holdings SA',
         registrationNumber: REG,
         identityDocuments: [{ type: 'tax_id', number: 'LU20001234', country: 'LU' }],
@@ -187,6 +199,7 @@ for (const backend of backends) {
         csrf: officer.csrf,
         body: {
           kind: 'person',
+          programmeId,
           givenNames: 'Chien-Shiung',
           familyName: 'Wu-Protected',
           dateOfBirth: '1962-05-31',

@@ -63,6 +63,7 @@ export async function seedDemo(ctx: Ctx): Promise<DemoSeed> {
     (
       await createSubject(ctx, {
         kind: 'person',
+        programmeId: programme.id,
         givenNames,
         familyName,
         dateOfBirth,
@@ -80,6 +81,7 @@ export async function seedDemo(ctx: Ctx): Promise<DemoSeed> {
     (
       await createSubject(ctx, {
         kind: 'entity',
+        programmeId: programme.id,
         registeredName,
         registrationNumber,
         jurisdiction: 'GB',

@@ -2,6 +2,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { visibleSubjectIds } from '../subjects/index.ts';
 import {
   insertApplicationSubjects,
   listApplicationSubjects,
@@ -17,7 +18,8 @@ export type AddApplicationSubjectInput = AddSubjectBody & { id: string };
 
 /**
  * Gives a subject a role on an application. A role the subject already holds there, or a second
- * applicant, is a `conflict`; an unknown subject is a `validation` error on `subjectId`.
+ * applicant, is a `conflict`; an unknown subject, or one the actor may not see, is a `validation`
+ * error on `subjectId`.
  */
 export async function addApplicationSubject(
   ctx: Ctx,
@@ -27,7 +29,10 @@ export async function addApplicationSubject(
     // Locked so that concurrent additions cannot both pass the "one applicant" check.
     const row = await findVisibleApplication(tx, ctx.actor, input.id, 'update');
     if (!row) throw notFound('application');
-    if (!(await subjectKinds(tx, [input.subjectId])).has(input.subjectId)) {
+    if (
+      !(await subjectKinds(tx, [input.subjectId])).has(input.subjectId) ||
+      !(await visibleSubjectIds(tx, ctx.actor, [input.subjectId])).has(input.subjectId)
+    ) {
       throw validationError('unknown subject', [{ path: 'subjectId', message: 'no such subject' }]);
     }
     const links = await listApplicationSubjects(tx, row.id);

@@ -5,6 +5,7 @@ import { canSeeProgramme } from '../access/actor.ts';
 import { validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { findProgramme, initialStatus, machineOf } from '../programmes/index.ts';
+import { visibleSubjectIds } from '../subjects/index.ts';
 import {
   findActiveStaffUser,
   insertApplication,
@@ -23,8 +24,9 @@ type Problem = { path: string; message: string };
 /**
  * Opens an application under a programme, in the programme's initial status, with a fresh
  * `APP-nnnnnn` reference. The subjects must contain exactly one `applicant`, whose kind the
- * programme accepts. Ids in the input that name nothing (programme, subject, active staff user)
- * are `validation` errors pointing at the field, not 404s: the URL itself named nothing missing.
+ * programme accepts. Ids in the input that name nothing (programme, subject, active staff user), or
+ * nothing the actor may see (a programme it is not a member of, a subject it may not see), are
+ * `validation` errors pointing at the field, not 404s: the URL itself named nothing missing.
  */
 export async function createApplication(ctx: Ctx, input: CreateApplicationInput): Promise<ApplicationView> {
   const problems: Problem[] = [];
@@ -49,7 +51,10 @@ export async function createApplication(ctx: Ctx, input: CreateApplicationInput)
     const programme = await findProgramme(tx, input.programmeId, 'share');
     if (!programme || !canSeeProgramme(ctx.actor, programme.id))
       throw validationError('unknown programme', [{ path: 'programmeId', message: 'no such programme' }]);
-    const kinds = await subjectKinds(tx, [...new Set(input.subjects.map((s) => s.subjectId))]);
+    const subjectIds = [...new Set(input.subjects.map((s) => s.subjectId))];
+    const visible = await visibleSubjectIds(tx, ctx.actor, subjectIds);
+    // A subject the actor may not see is treated as missing.
+    const kinds = new Map([...(await subjectKinds(tx, subjectIds))].filter(([id]) => visible.has(id)));
     input.subjects.forEach((s, i) => {
       if (!kinds.has(s.subjectId))
         problems.push({ path: `subjects/${i}/subjectId`, message: 'no such subject' });

@@ -81,7 +81,7 @@ export type AuditEvent =
   | Ev<'programme.created', { name: string; allowedEntityTypes: string[]; uboThreshold: number }>
   | Ev<'programme.updated', { changes: Record<string, unknown>; version: number }>
   | Ev<'programme.members_changed', { added: string[]; removed: string[] }>
-  | Ev<'subject.created', { kind: string; ignoredDuplicates: string[] }>
+  | Ev<'subject.created', { kind: string; programmeId: string | null; ignoredDuplicates: string[] }>
   | Ev<'subject.updated', { fields: string[]; version: number }>
   /** A clear view of sensitive subject fields: the subjects and the field NAMES, never values. */
   | Ev<'subject.sensitive_fields_revealed', { subjectIds: string[]; fields: string[] }>

@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import { presentRelationship } from './relationship.presenter.ts';
 import { insertRelationship, relationshipExists, totalShareUnits } from './relationship.repository.ts';
 import type { CreateRelationshipBody, RelationshipView } from './relationship.schema.ts';
-import { findSubject } from './subject.repository.ts';
+import { findVisibleSubject } from './find-visible-subject.ts';
 
 export type CreateRelationshipInput = CreateRelationshipBody;
 
@@ -24,7 +24,7 @@ function toUnits(value: number, path: string): number {
  * Links two subjects. The held side is always a legal entity; a declared UBO is a natural person;
  * only shareholders carry percentages (sharePct required); the direct shares held in one entity
  * never exceed 100%. The entity row is locked so two concurrent shareholdings cannot both pass
- * that check.
+ * that check. Both subjects must be visible to the actor (404 otherwise, as for a missing one).
  */
 export async function createRelationship(
   ctx: Ctx,
@@ -48,8 +48,8 @@ export async function createRelationship(
   const votingUnits = input.votingPct === undefined ? null : toUnits(input.votingPct, 'votingPct');
 
   return inTransaction(ctx.db, async (tx) => {
-    const toRow = await findSubject(tx, to, { forUpdate: true });
-    const fromRow = await findSubject(tx, from);
+    const toRow = await findVisibleSubject(tx, ctx.actor, to, { forUpdate: true });
+    const fromRow = await findVisibleSubject(tx, ctx.actor, from);
     if (!fromRow || !toRow) throw notFound('subject');
     if (toRow.kind !== 'entity')
       throw validationError('invalid relationship', [

@@ -4,13 +4,19 @@ import { notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { presentRelationship } from './relationship.presenter.ts';
 import { deleteRelationshipRow, findRelationship } from './relationship.repository.ts';
+import { visibleSubjectIds } from './find-visible-subject.ts';
 import type { RelationshipView } from './relationship.schema.ts';
 
-/** Removes a relationship; the audit event keeps what it was. */
+/**
+ * Removes a relationship; the audit event keeps what it was. Both subjects must be visible to the
+ * actor (the relationship is a 404 otherwise, as for a missing one).
+ */
 export async function deleteRelationship(ctx: Ctx, input: { id: string }): Promise<RelationshipView> {
   return inTransaction(ctx.db, async (tx) => {
     const row = await findRelationship(tx, input.id);
-    if (!row) throw notFound('relationship');
+    const ends = row ? [row.from_subject_id, row.to_subject_id] : [];
+    const visible = await visibleSubjectIds(tx, ctx.actor, ends);
+    if (!row || !ends.every((id) => visible.has(id))) throw notFound('relationship');
     await deleteRelationshipRow(tx, row.id);
     const view = presentRelationship(row);
     await appendAudit(tx, ctx, {

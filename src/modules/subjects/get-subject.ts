@@ -6,6 +6,7 @@ import { openIdentifiers } from './subject.identifiers.ts';
 import { mayRevealSensitiveFields } from './subject.policy.ts';
 import { presentSubject } from './subject.presenter.ts';
 import { findSubjectWithIdentifiers } from './subject.repository.ts';
+import { subjectScope, visibleSubjectIds } from './find-visible-subject.ts';
 import type { SubjectView } from './subject.schema.ts';
 
 export interface GetSubjectInput {
@@ -16,10 +17,18 @@ export interface GetSubjectInput {
   origin?: RevealOrigin | undefined;
 }
 
-/** One subject with its identity documents; the sensitive fields masked unless revealed. */
+/**
+ * One subject with its identity documents; the sensitive fields masked unless revealed. A subject
+ * the actor may not see (find-visible-subject.ts) is a 404, like a missing one.
+ */
 export async function getSubject(ctx: Ctx, input: GetSubjectInput): Promise<SubjectView> {
   const found = await findSubjectWithIdentifiers(ctx.db, input.id);
-  if (!found) throw notFound('subject');
+  // The hot path stays one query for an actor of every programme; a scoped actor pays one more.
+  const hidden =
+    found !== null &&
+    subjectScope(ctx.actor) !== null &&
+    !(await visibleSubjectIds(ctx.db, ctx.actor, [found.row.id])).has(found.row.id);
+  if (!found || hidden) throw notFound('subject');
   const { row } = found;
   const reveal = input.reveal === true;
   if (reveal) await assertMayReveal(ctx, input.origin ?? { method: 'GET', route: 'getSubject' });

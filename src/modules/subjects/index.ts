@@ -16,4 +16,5 @@ export {
   type UboCandidate,
 } from './ownership-graph.ts';
 export { mayRevealSensitiveFields } from './subject.policy.ts';
+export { findVisibleSubject, subjectScope, visibleSubjectIds } from './find-visible-subject.ts';
 export { SENSITIVE_FIELD_NAMES, maskDate, type SensitiveField } from './sensitive-fields.ts';

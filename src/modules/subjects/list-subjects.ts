@@ -5,10 +5,11 @@ import { Disclosure } from './sensitive-fields.ts';
 import { nameTokens } from './subject.normalise.ts';
 import { presentSubjectSummary } from './subject.presenter.ts';
 import { listSubjectRows } from './subject.repository.ts';
+import { subjectScope } from './find-visible-subject.ts';
 import type { SubjectListQuery, SubjectSummaryView } from './subject.schema.ts';
 
 /**
- * Subjects in creation order, keyset-paginated; `q` matches every word against the normalised name.
+ * The subjects the actor may see (filtered in the query), in creation order, keyset-paginated; `q` matches every word against the normalised name.
  * The sensitive fields are masked unless `reveal` (needs `subject:reveal-identifiers`; one audit
  * event per page, with the ids).
  */
@@ -24,6 +25,7 @@ export async function listSubjects(
     tokens: query.q ? nameTokens(query.q) : [],
     after: decodeCursor(query.cursor),
     limit: query.limit + 1,
+    scope: subjectScope(ctx.actor),
   });
   const page = rows.slice(0, query.limit);
   const shown = page.map((row) => {

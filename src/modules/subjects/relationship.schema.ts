@@ -68,14 +68,31 @@ export const OwnershipQuery = Type.Object(
 );
 export type OwnershipQuery = Static<typeof OwnershipQuery>;
 
+/**
+ * Set when the actor may not see this subject (another programme's): the node keeps its id and its
+ * exact figures (ownership is computed over the whole graph), but not its kind or name.
+ */
+const Hidden = Type.Boolean({
+  description:
+    'True for a subject the actor may not see: only its id and figures are given, without kind or name.',
+});
+
+/**
+ * The ownership of a subject. Effective figures are computed over the whole shareholder graph, so
+ * they stay exact when some owners belong to programmes the actor does not see; such owners (and
+ * UBO candidates) are `hidden`: id and figures only.
+ */
 export const OwnershipView = Type.Object({
   subjectId: Type.String({ format: 'uuid' }),
   threshold: Type.Number(),
   owners: Type.Array(
     Type.Object({
       subjectId: Type.String({ format: 'uuid' }),
-      kind: Type.String(),
-      displayName: Type.String(),
+      hidden: Hidden,
+      /** Absent when hidden. */
+      kind: Type.Optional(Type.String()),
+      /** Absent when hidden. */
+      displayName: Type.Optional(Type.String()),
       directPct: Type.Number(),
       effectivePct: Type.Number(),
       effectiveVotingPct: Type.Number(),
@@ -86,7 +103,9 @@ export const OwnershipView = Type.Object({
   uboCandidates: Type.Array(
     Type.Object({
       subjectId: Type.String({ format: 'uuid' }),
-      displayName: Type.String(),
+      hidden: Hidden,
+      /** Absent when hidden. */
+      displayName: Type.Optional(Type.String()),
       effectivePct: Type.Number(),
       effectiveVotingPct: Type.Number(),
       reasons: Type.Array(Type.String()),

@@ -1,4 +1,4 @@
-/** Who may do what to a subject. Visibility is not yet scoped to programmes: every reader sees every subject. */
+/** Who may do what to a subject. Which subjects an actor sees at all: find-visible-subject.ts. */
 import { hasRight, type Actor } from '../access/actor.ts';
 
 /**

@@ -1,25 +1,70 @@
 /**
- * SQL for subjects and their encrypted identifiers. Subjects are not yet scoped to programmes (the
- * schema has no link other than through applications); when they are, the scope joins here.
+ * SQL for subjects and their encrypted identifiers, and the one predicate that scopes subjects to
+ * programmes (`visibleIn`): every query that lists or finds subjects for an actor applies it.
  */
-import { sql } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { preparedQuery } from '../../db/prepared.ts';
 import type { Executor } from '../../db/transaction.ts';
-import type { NewRow, Row } from '../../db/types.ts';
+import type { DB, NewRow, Row } from '../../db/types.ts';
 import type { DuplicateReason, SubjectKind } from './subject.schema.ts';
 
 export type SubjectRow = Row<'subjects'>;
 export type IdentifierRow = Row<'subject_identifiers'>;
 
+/**
+ * The programmes whose subjects an actor sees (`programmeFilter` of the actor): null for every
+ * subject, else these programme ids (possibly none).
+ */
+export type SubjectScope = string[] | null;
+
+/**
+ * The visibility rule of subjects, as one SQL predicate on `subjects`: the subject was created in
+ * one of the programmes, or it is attached to an application of one of them (a subject shared
+ * between programmes is visible through any application the actor may see).
+ */
+export function visibleIn(programmeIds: string[]) {
+  return (eb: ExpressionBuilder<DB, 'subjects'>): Expression<SqlBool> => {
+    if (programmeIds.length === 0) return sql<SqlBool>`false`;
+    return eb.or([
+      eb('subjects.programme_id', 'in', programmeIds),
+      eb.exists(
+        eb
+          .selectFrom('application_subjects as vis_link')
+          .innerJoin('applications as vis_app', 'vis_app.id', 'vis_link.application_id')
+          .select('vis_link.subject_id')
+          .whereRef('vis_link.subject_id', '=', 'subjects.id')
+          .where('vis_app.programme_id', 'in', programmeIds),
+      ),
+    ]);
+  };
+}
+
+/** The subject; with `scope`, only if visible in it (null alike for "missing" and "not visible"). */
 export async function findSubject(
   db: Executor,
   id: string,
-  opts: { forUpdate?: boolean } = {},
+  opts: { forUpdate?: boolean; scope?: SubjectScope } = {},
 ): Promise<SubjectRow | null> {
-  let q = db.selectFrom('subjects').selectAll().where('id', '=', id);
+  let q = db.selectFrom('subjects').selectAll().where('subjects.id', '=', id);
+  if (opts.scope) q = q.where(visibleIn(opts.scope));
   if (opts.forUpdate) q = q.forUpdate();
   return (await q.executeTakeFirst()) ?? null;
+}
+
+/** The ids among `ids` of subjects that exist and are visible in `scope` (null: every subject). */
+export async function findVisibleSubjectIds(
+  db: Executor,
+  scope: SubjectScope,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  let q = db
+    .selectFrom('subjects')
+    .select('subjects.id')
+    .where('subjects.id', 'in', [...new Set(ids)]);
+  if (scope) q = q.where(visibleIn(scope));
+  return new Set((await q.execute()).map((r) => r.id));
 }
 
 /**
@@ -125,10 +170,19 @@ export interface DuplicateHit {
   reason: DuplicateReason;
 }
 
-/** Subjects matching any duplicate criterion, one row per (subject, reason). */
-export async function findDuplicateHits(db: Executor, c: DuplicateCriteria): Promise<DuplicateHit[]> {
-  const base = () =>
-    db.selectFrom('subjects').select(['subjects.id', 'subjects.kind', 'subjects.display_name']);
+/**
+ * Subjects matching any duplicate criterion, one row per (subject, reason); with a `scope`, only
+ * subjects visible in it (a duplicate check never reveals a subject the actor cannot see).
+ */
+export async function findDuplicateHits(
+  db: Executor,
+  c: DuplicateCriteria,
+  scope: SubjectScope = null,
+): Promise<DuplicateHit[]> {
+  const base = () => {
+    const q = db.selectFrom('subjects').select(['subjects.id', 'subjects.kind', 'subjects.display_name']);
+    return scope ? q.where(visibleIn(scope)) : q;
+  };
   const queries: (() => Promise<DuplicateHit[]>)[] = [];
   const tag = (reason: DuplicateReason) => (rows: Pick<SubjectRow, 'id' | 'kind' | 'display_name'>[]) =>
     rows.map((r) => ({ ...r, reason }));
@@ -188,10 +242,13 @@ export interface SubjectListFilter {
   tokens: string[];
   after: { createdAt: string; id: string } | null;
   limit: number;
+  /** Only the subjects visible in this scope (null: every subject). */
+  scope: SubjectScope;
 }
 
 export async function listSubjectRows(db: Executor, f: SubjectListFilter): Promise<SubjectRow[]> {
   let q = db.selectFrom('subjects').selectAll();
+  if (f.scope) q = q.where(visibleIn(f.scope));
   if (f.kind) q = q.where('kind', '=', f.kind);
   for (const token of f.tokens) {
     // Tokens hold letters and digits only, but escape anyway so the pattern can never widen.

@@ -118,6 +118,12 @@ const entityProfileFields = {
 
 /** Set to create the subject although probable duplicates exist (the ids are kept in the audit trail). */
 const ignoreDuplicates = Type.Optional(Type.Boolean());
+/**
+ * The programme the subject is created in. Required for an actor limited to some programmes, and
+ * then one of them; optional for an actor of every programme (a subject in no programme is visible
+ * to such actors only, and to members of the programmes of applications it is attached to).
+ */
+const programmeId = Type.Optional(Type.String({ format: 'uuid' }));
 
 export const CreatePersonBody = Type.Object(
   {
@@ -125,6 +131,7 @@ export const CreatePersonBody = Type.Object(
     ...personProfileFields,
     identityDocuments: Type.Optional(Type.Array(PersonDocument, { maxItems: 20 })),
     ignoreDuplicates,
+    programmeId,
   },
   closed,
 );
@@ -136,6 +143,7 @@ export const CreateEntityBody = Type.Object(
     ...entityProfileFields,
     identityDocuments: Type.Optional(Type.Array(EntityDocument, { maxItems: 20 })),
     ignoreDuplicates,
+    programmeId,
   },
   closed,
 );
@@ -349,5 +357,11 @@ export const ProbableDuplicateProblem = Type.Object(
 );
 
 /** Stored in `subjects.profile`: everything but identifier numbers. */
-export type PersonProfile = Omit<CreatePersonBody, 'kind' | 'identityDocuments' | 'ignoreDuplicates'>;
-export type EntityProfile = Omit<CreateEntityBody, 'kind' | 'identityDocuments' | 'ignoreDuplicates'>;
+export type PersonProfile = Omit<
+  CreatePersonBody,
+  'kind' | 'identityDocuments' | 'ignoreDuplicates' | 'programmeId'
+>;
+export type EntityProfile = Omit<
+  CreateEntityBody,
+  'kind' | 'identityDocuments' | 'ignoreDuplicates' | 'programmeId'
+>;

@@ -106,7 +106,7 @@ for (const backend of backends) {
       const audit = await auditOf(person.id);
       assert.deepEqual(
         audit.map((a) => [a.type, a.payload, a.actor]),
-        [['subject.created', { kind: 'person', ignoredDuplicates: [] }, 'system:test']],
+        [['subject.created', { kind: 'person', programmeId: null, ignoredDuplicates: [] }, 'system:test']],
       );
       const everything = dump([
         row,
@@ -169,6 +169,7 @@ for (const backend of backends) {
       const audit = await auditOf(subject.id);
       assert.deepEqual(audit[0]!.payload, {
         kind: 'person',
+        programmeId: null,
         ignoredDuplicates: [first.id],
       });
     });

@@ -563,6 +563,7 @@ for (const backend of backends) {
       assert.deepEqual(body.uboCandidates, [
         {
           subjectId: a.id,
+          hidden: false,
           displayName: 'Anna Owner',
           effectivePct: 30,
           effectiveVotingPct: 30,

@@ -1,6 +1,8 @@
 /**
  * Subjects, their relationships and ownership. Reads need `subject:read`, changes `subject:write`;
- * `?reveal=true` (the sensitive fields in clear) also needs `subject:reveal-identifiers`.
+ * `?reveal=true` (the sensitive fields in clear) also needs `subject:reveal-identifiers`. Every route
+ * sees only the subjects of the actor's programmes (and those attached to its applications): lists
+ * are filtered, and any other subject answers 404 (find-visible-subject.ts).
  */
 import { Type } from 'typebox';
 import {

@@ -123,7 +123,7 @@ for (const backend of backends) {
       assert.ok(ipDelay.length >= 1);
     });
 
-    it('unknown user, wrong password and delayed account: same status and body; median times within 20%', async () => {
+    it('unknown user, wrong password and delayed account: same status and body; median times within 20%', async (tc) => {
       const wrongUser = await createStaff(t, { totp: true });
       const delayedUser = await createStaff(t, { totp: true });
       const delayedIp = '198.51.100.40';
@@ -179,6 +179,7 @@ for (const backend of backends) {
       }
       assert.deepEqual([...statuses], [401]);
       assert.equal(bodies.size, 1, [...bodies].join('\n'));
+      tc.diagnostic(`medians (ms), unknown/wrong/delayed: ${seen.join(' ')}`);
       assert.ok(within, `medians differ by more than 20%: ${seen.join(' ')}`);
       const reasons = new Set(
         (await auditOf(t, 'auth.sign_in_failed')).map((r) => (r.payload as { reason: string }).reason),

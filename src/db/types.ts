@@ -71,6 +71,7 @@ export interface TransitionDef {
   fourEyes?: boolean;
 }
 
+export type SubjectSharing = 'full' | 'basic';
 export interface ProgrammesTable {
   id: string;
   name: string;
@@ -79,6 +80,8 @@ export interface ProgrammesTable {
   statuses: Json<StatusDef[]>;
   transitions: Json<TransitionDef[]>;
   ubo_threshold: Numeric;
+  /** What the programme shares of its subjects with actors who see them only through another programme. */
+  subject_sharing: ColumnType<SubjectSharing, SubjectSharing | undefined, SubjectSharing>;
   version: number;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -78,7 +78,10 @@ export type AuditEvent =
   | Ev<'api_key.rejected', { prefix: string; reason: 'revoked' | 'expired' | 'bad_secret' }>
   | Ev<'access.denied', { method: string; route: string; right: string }>
   | Ev<'auth.csrf_refused', { method: string; route: string }>
-  | Ev<'programme.created', { name: string; allowedEntityTypes: string[]; uboThreshold: number }>
+  | Ev<
+      'programme.created',
+      { name: string; allowedEntityTypes: string[]; uboThreshold: number; subjectSharing?: string }
+    >
   | Ev<'programme.updated', { changes: Record<string, unknown>; version: number }>
   | Ev<'programme.members_changed', { added: string[]; removed: string[] }>
   | Ev<'subject.created', { kind: string; programmeId: string | null; ignoredDuplicates: string[] }>

@@ -66,6 +66,7 @@ export async function createProgramme(ctx: Ctx, input: CreateProgrammeInput): Pr
         statuses: JSON.stringify(machine.statuses),
         transitions: JSON.stringify(machine.transitions),
         ubo_threshold: uboThreshold,
+        subject_sharing: input.subjectSharing ?? 'full',
         version: 1,
         created_at: now,
         updated_at: now,
@@ -78,6 +79,7 @@ export async function createProgramme(ctx: Ctx, input: CreateProgrammeInput): Pr
           name: row.name,
           allowedEntityTypes: row.allowed_entity_types,
           uboThreshold: Number(row.ubo_threshold),
+          subjectSharing: row.subject_sharing,
         },
       });
       return presentProgramme(row);

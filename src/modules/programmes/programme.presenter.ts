@@ -18,6 +18,7 @@ export function presentProgramme(row: Row<'programmes'>): ProgrammeView {
     transitions: row.transitions.map(normaliseTransition),
     // numeric comes back as a string from both drivers.
     uboThreshold: Number(row.ubo_threshold),
+    subjectSharing: row.subject_sharing,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

@@ -58,6 +58,14 @@ const AllowedEntityTypes = Type.Array(EntityType, { minItems: 1, uniqueItems: tr
 /** Percent of ownership from which a person counts as an ultimate beneficial owner. */
 const UboThreshold = Type.Number({ exclusiveMinimum: 0, maximum: 100 });
 
+/**
+ * What the programme shares of the subjects it owns with actors who see them only through another
+ * programme's application: `full`, every field (masked as usual); `basic`, only the name, kind and
+ * nationalities or jurisdiction, the rest listed in the view's `withheld`, and no edits.
+ */
+export const SubjectSharing = Type.Union([Type.Literal('full'), Type.Literal('basic')]);
+export type SubjectSharing = Static<typeof SubjectSharing>;
+
 export const CreateProgrammeBody = Type.Object(
   {
     name: Name,
@@ -67,6 +75,7 @@ export const CreateProgrammeBody = Type.Object(
     statuses: Type.Optional(Statuses),
     transitions: Type.Optional(Transitions),
     uboThreshold: Type.Optional(UboThreshold),
+    subjectSharing: Type.Optional(SubjectSharing),
   },
   { additionalProperties: false },
 );
@@ -82,6 +91,7 @@ export const UpdateProgrammeBody = Type.Object(
     statuses: Type.Optional(Statuses),
     transitions: Type.Optional(Transitions),
     uboThreshold: Type.Optional(UboThreshold),
+    subjectSharing: Type.Optional(SubjectSharing),
   },
   { additionalProperties: false },
 );
@@ -115,6 +125,7 @@ export const ProgrammeView = Type.Object({
     }),
   ),
   uboThreshold: Type.Number(),
+  subjectSharing: SubjectSharing,
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

@@ -66,6 +66,10 @@ export async function updateProgramme(ctx: Ctx, input: UpdateProgrammeInput): Pr
         patch.ubo_threshold = input.uboThreshold;
         changes['uboThreshold'] = { from: Number(row.ubo_threshold), to: input.uboThreshold };
       }
+      if (input.subjectSharing !== undefined && input.subjectSharing !== row.subject_sharing) {
+        patch.subject_sharing = input.subjectSharing;
+        changes['subjectSharing'] = { from: row.subject_sharing, to: input.subjectSharing };
+      }
       if (input.statuses !== undefined || input.transitions !== undefined) {
         const stored = machineOf(row);
         const machine = checkedStatusMachine({

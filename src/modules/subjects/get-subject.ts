@@ -6,7 +6,7 @@ import { openIdentifiers } from './subject.identifiers.ts';
 import { mayRevealSensitiveFields } from './subject.policy.ts';
 import { presentSubject } from './subject.presenter.ts';
 import { findSubjectWithIdentifiers } from './subject.repository.ts';
-import { subjectScope, visibleSubjectIds } from './find-visible-subject.ts';
+import { seesBasicsOnly, subjectScope, visibleSubjectIds } from './find-visible-subject.ts';
 import type { SubjectView } from './subject.schema.ts';
 
 export interface GetSubjectInput {
@@ -19,7 +19,8 @@ export interface GetSubjectInput {
 
 /**
  * One subject with its identity documents; the sensitive fields masked unless revealed. A subject
- * the actor may not see (find-visible-subject.ts) is a 404, like a missing one.
+ * the actor may not see (find-visible-subject.ts) is a 404, like a missing one; one whose programme
+ * shares only the basics with the actor shows only those (`withheld` names the rest).
  */
 export async function getSubject(ctx: Ctx, input: GetSubjectInput): Promise<SubjectView> {
   const found = await findSubjectWithIdentifiers(ctx.db, input.id);
@@ -32,12 +33,16 @@ export async function getSubject(ctx: Ctx, input: GetSubjectInput): Promise<Subj
   const { row } = found;
   const reveal = input.reveal === true;
   if (reveal) await assertMayReveal(ctx, input.origin ?? { method: 'GET', route: 'getSubject' });
+  // Seen only through an application of a programme that shares the basics: nothing else, revealed
+  // or not (the audit then records no clear view, since no sensitive field is shown).
+  const basicOnly = await seesBasicsOnly(ctx.db, ctx.actor, row);
   const disclosure = new Disclosure(reveal);
   const view = presentSubject(
     row,
-    openIdentifiers(ctx.keyring, row.id, found.identifiers),
+    basicOnly ? [] : openIdentifiers(ctx.keyring, row.id, found.identifiers),
     disclosure,
     mayRevealSensitiveFields(ctx.actor),
+    basicOnly,
   );
   if (reveal) await auditReveal(ctx, [{ subjectId: row.id, fields: disclosure.fields() }]);
   return view;

@@ -5,13 +5,14 @@ import { Disclosure } from './sensitive-fields.ts';
 import { nameTokens } from './subject.normalise.ts';
 import { presentSubjectSummary } from './subject.presenter.ts';
 import { listSubjectRows } from './subject.repository.ts';
-import { subjectScope } from './find-visible-subject.ts';
+import { basicOnlySubjectIds, subjectScope } from './find-visible-subject.ts';
 import type { SubjectListQuery, SubjectSummaryView } from './subject.schema.ts';
 
 /**
  * The subjects the actor may see (filtered in the query), in creation order, keyset-paginated; `q` matches every word against the normalised name.
  * The sensitive fields are masked unless `reveal` (needs `subject:reveal-identifiers`; one audit
- * event per page, with the ids).
+ * event per page, with the ids). Subjects whose programme shares only the basics with the actor
+ * show only those (find-visible-subject.ts).
  */
 export async function listSubjects(
   ctx: Ctx,
@@ -28,9 +29,14 @@ export async function listSubjects(
     scope: subjectScope(ctx.actor),
   });
   const page = rows.slice(0, query.limit);
+  const basicOnly = await basicOnlySubjectIds(ctx.db, ctx.actor, page);
   const shown = page.map((row) => {
     const disclosure = new Disclosure(reveal);
-    return { view: presentSubjectSummary(row, disclosure), subjectId: row.id, disclosure };
+    return {
+      view: presentSubjectSummary(row, disclosure, basicOnly.has(row.id)),
+      subjectId: row.id,
+      disclosure,
+    };
   });
   if (reveal)
     await auditReveal(

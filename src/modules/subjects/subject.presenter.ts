@@ -41,6 +41,43 @@ export const ENTITY_FIELDS = [
   'lei',
 ] as const satisfies readonly (keyof EntityProfile)[];
 
+/**
+ * What a subject shows when its programme shares only the basics with the actor: besides id, kind,
+ * display name and the record's version and timestamps, a person's nationalities or an entity's
+ * jurisdiction. Everything else is withheld, the same list for every subject of a kind.
+ */
+const BASIC_FIELDS: Record<SubjectRow['kind'], readonly string[]> = {
+  person: ['nationalities'],
+  entity: ['jurisdiction'],
+};
+const OTHER_FIELDS = ['addresses', 'contact', 'identityDocuments'] as const;
+
+/** The names of the fields withheld from a basics-only view of a subject of this kind. */
+export function withheldFields(kind: SubjectRow['kind']): string[] {
+  const own: readonly string[] = kind === 'person' ? PERSON_FIELDS : ENTITY_FIELDS;
+  return [...own.filter((f) => !BASIC_FIELDS[kind].includes(f)), ...OTHER_FIELDS];
+}
+
+/**
+ * The basics-only view (see `withheldFields`): no sensitive field is present, so nothing is masked
+ * and nothing can be revealed.
+ */
+function presentBasicSubject(row: SubjectRow): SubjectView {
+  const profile = row.profile as Partial<PersonProfile & EntityProfile>;
+  return {
+    id: row.id,
+    kind: row.kind,
+    displayName: row.display_name,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    ...(row.kind === 'person' ? pick(profile, ['nationalities']) : pick(profile, ['jurisdiction'])),
+    masked: [],
+    withheld: withheldFields(row.kind),
+    abilities: { reveal: false },
+  };
+}
+
 function presentAddress(a: Address): Address {
   return {
     type: a.type,
@@ -67,14 +104,17 @@ export function presentIdentifier(d: OpenedIdentifier, disclosure: Disclosure): 
  * The full view of one subject. The sensitive fields (sensitive-fields.ts) go through `disclosure`:
  * masked unless it reveals (the use case checked the right), listed in `masked` when masked, and
  * afterwards in `disclosure.fields()` for the audit event of a clear view. `mayReveal` is whether the
- * actor could ask for the clear view.
+ * actor could ask for the clear view. With `basicOnly` (find-visible-subject.ts, `basicOnlySubjectIds`)
+ * only the basics are shown, whatever `disclosure` says.
  */
 export function presentSubject(
   row: SubjectRow,
   identifiers: OpenedIdentifier[],
   disclosure: Disclosure,
   mayReveal: boolean,
+  basicOnly = false,
 ): SubjectView {
+  if (basicOnly) return presentBasicSubject(row);
   const profile = row.profile as Partial<PersonProfile & EntityProfile>;
   const kindFields: Partial<PersonProfile & EntityProfile> =
     row.kind === 'person'
@@ -97,12 +137,36 @@ export function presentSubject(
     contact: { emails: [...(profile.contact?.emails ?? [])], phones: [...(profile.contact?.phones ?? [])] },
     identityDocuments,
     masked: disclosure.masked(),
+    withheld: [],
     abilities: { reveal: mayReveal },
   };
 }
 
-/** A list row; the sensitive fields go through `disclosure` as in the full view. */
-export function presentSubjectSummary(row: SubjectRow, disclosure: Disclosure): SubjectSummaryView {
+/**
+ * A list row; the sensitive fields go through `disclosure` as in the full view. With `basicOnly`, the
+ * date of birth, registration number and LEI are withheld (null), as in the full view.
+ */
+export function presentSubjectSummary(
+  row: SubjectRow,
+  disclosure: Disclosure,
+  basicOnly = false,
+): SubjectSummaryView {
+  if (basicOnly) {
+    return {
+      id: row.id,
+      kind: row.kind,
+      displayName: row.display_name,
+      dateOfBirth: null,
+      jurisdiction: row.kind === 'entity' ? row.jurisdiction : null,
+      registrationNumber: null,
+      lei: null,
+      version: row.version,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+      masked: [],
+      withheld: row.kind === 'person' ? ['dateOfBirth'] : ['registrationNumber', 'lei'],
+    };
+  }
   const profile = row.profile as Partial<EntityProfile>;
   // The column holds the normalised number for matching; show it as the client wrote it.
   const registrationNumber = profile.registrationNumber ?? null;
@@ -119,5 +183,6 @@ export function presentSubjectSummary(row: SubjectRow, disclosure: Disclosure): 
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     masked: disclosure.masked(),
+    withheld: [],
   };
 }

@@ -40,6 +40,21 @@ export function visibleIn(programmeIds: string[]) {
   };
 }
 
+/** Among `programmeIds`, those that share only the basics of their subjects (`subject_sharing`). */
+export async function findBasicSharingProgrammes(
+  db: Executor,
+  programmeIds: readonly string[],
+): Promise<Set<string>> {
+  if (programmeIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('programmes')
+    .select('id')
+    .where('id', 'in', [...new Set(programmeIds)])
+    .where('subject_sharing', '=', 'basic')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** The subject; with `scope`, only if visible in it (null alike for "missing" and "not visible"). */
 export async function findSubject(
   db: Executor,

@@ -299,10 +299,17 @@ export const SubjectView = Type.Object({
   incorporationDate: Type.Optional(Type.String()),
   legalForm: Type.Optional(Type.String()),
   lei: Type.Optional(Type.String()),
-  addresses: Type.Array(AddressView),
-  contact: ContactView,
-  identityDocuments: Type.Array(IdentityDocumentView),
+  /** Absent, like every field but the basics, when withheld (see `withheld`). */
+  addresses: Type.Optional(Type.Array(AddressView)),
+  contact: Type.Optional(ContactView),
+  identityDocuments: Type.Optional(Type.Array(IdentityDocumentView)),
   masked: MaskedFields,
+  /**
+   * The fields left out because the subject's programme shares only the basics with this actor (who
+   * sees it through another programme's application); empty otherwise. A clear view does not bring
+   * them back.
+   */
+  withheld: Type.Array(Type.String()),
   /** What this actor may do with the subject: `reveal`, ask for the clear view of the sensitive fields. */
   abilities: Type.Object({ reveal: Type.Boolean() }),
 });
@@ -321,6 +328,8 @@ export const SubjectSummaryView = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   masked: MaskedFields,
+  /** As in the full view: the fields withheld (null here) because only the basics are shared. */
+  withheld: Type.Array(Type.String()),
 });
 export type SubjectSummaryView = Static<typeof SubjectSummaryView>;
 

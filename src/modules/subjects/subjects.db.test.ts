@@ -115,9 +115,9 @@ for (const backend of backends) {
       ]);
       assert.ok(!everything.includes(PASSPORT), 'passport number in plaintext');
       assert.ok(!everything.includes(PASSPORT.slice(2)), 'passport number digits in plaintext');
-      assert.equal(person.identityDocuments[0]!.number, '••••1942');
+      assert.equal(person.identityDocuments![0]!.number, '••••1942');
       assert.equal(
-        (await getSubject(ctx, { id: person.id, reveal: true })).identityDocuments[0]!.number,
+        (await getSubject(ctx, { id: person.id, reveal: true })).identityDocuments![0]!.number,
         PASSPORT,
       );
     });
@@ -238,7 +238,7 @@ for (const backend of backends) {
       assert.equal(updated.version, 2);
       assert.equal(updated.displayName, 'Alan Mathison Turing');
       assert.deepEqual(
-        updated.identityDocuments.map((d) => [d.type, d.number]),
+        updated.identityDocuments!.map((d) => [d.type, d.number]),
         [['driving_licence', '••••2AM9']],
       );
       const row = await database.db

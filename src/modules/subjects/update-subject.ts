@@ -8,7 +8,7 @@ import { Disclosure } from './sensitive-fields.ts';
 import { mayRevealSensitiveFields } from './subject.policy.ts';
 import { ENTITY_FIELDS, PERSON_FIELDS, presentSubject } from './subject.presenter.ts';
 import { assertValidSubject, compactProfile, deriveColumns, type Profile } from './subject.profile.ts';
-import { findVisibleSubject } from './find-visible-subject.ts';
+import { findVisibleSubject, seesBasicsOnly } from './find-visible-subject.ts';
 import { listIdentifiers, replaceIdentifiers, updateSubjectRow } from './subject.repository.ts';
 import type { IdentityDocumentInput, SubjectView, UpdateSubjectBody } from './subject.schema.ts';
 
@@ -22,14 +22,15 @@ const ENTITY_ONLY: readonly string[] = ENTITY_FIELDS;
  * Partially updates a subject under optimistic locking (`version`). Identity documents, when given,
  * replace the stored list. The audit event names the changed fields, never their values. A patch that
  * changes nothing returns the subject unchanged, without a new version or event. A subject the actor
- * may not see is a 404.
+ * may not see, or sees only the basics of (its programme shares no more), is a 404.
  */
 export async function updateSubject(ctx: Ctx, input: UpdateSubjectInput): Promise<SubjectView> {
   const { id, version, identityDocuments, ...patch } = input;
   const now = ctx.now();
   return inTransaction(ctx.db, async (tx) => {
     const row = await findVisibleSubject(tx, ctx.actor, id, { forUpdate: true });
-    if (!row) throw notFound('subject');
+    // Only the basics shared with this actor: readable, not editable.
+    if (!row || (await seesBasicsOnly(tx, ctx.actor, row))) throw notFound('subject');
     if (row.version !== version) {
       throw new AppError('version_conflict', 'the subject was changed by someone else; reload and retry', {
         currentVersion: row.version,

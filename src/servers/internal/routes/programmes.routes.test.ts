@@ -200,7 +200,12 @@ for (const backend of backends) {
       assert.deepEqual(await auditOf(t.database.db, p.id), [
         {
           type: 'programme.created',
-          payload: { name: 'Retail onboarding', allowedEntityTypes: ['person'], uboThreshold: 25 },
+          payload: {
+            name: 'Retail onboarding',
+            allowedEntityTypes: ['person'],
+            uboThreshold: 25,
+            subjectSharing: 'full',
+          },
         },
       ]);
       const got = await t.call('GET', `/api/v1/programmes/${p.id}`);

@@ -86,7 +86,7 @@ for (const backend of backends) {
         ],
       );
       assert.deepEqual(v.masked, ['dateOfBirth', 'identityDocuments.number']);
-      assert.deepEqual(v.abilities, { reveal: false });
+      assert.deepEqual(v.abilities, { reveal: false, edit: false });
       assert.doesNotMatch(res.body, clearValues);
 
       const entity = await get(reader, `/api/v1/subjects/${company.id}`);
@@ -114,7 +114,7 @@ for (const backend of backends) {
     it('the holder of the right: masked by default, clear with ?reveal=true, audited with field names only', async () => {
       const masked = await get(revealer, `/api/v1/subjects/${person.id}`);
       assert.equal(masked.json().dateOfBirth, '1957-**-**');
-      assert.deepEqual(masked.json().abilities, { reveal: true });
+      assert.deepEqual(masked.json().abilities, { reveal: true, edit: false });
       assert.doesNotMatch(masked.body, clearValues);
 
       const before = (await reveals()).length;
@@ -184,7 +184,7 @@ for (const backend of backends) {
       const a = await get(analyst, `/api/v1/subjects/${person.id}`);
       assert.equal(a.statusCode, 200);
       assert.equal(a.json().dateOfBirth, '1957-**-**');
-      assert.deepEqual(a.json().abilities, { reveal: false });
+      assert.deepEqual(a.json().abilities, { reveal: false, edit: true });
       assert.equal((await get(analyst, `/api/v1/subjects/${person.id}?reveal=true`)).statusCode, 403);
       const o = await get(officer, `/api/v1/subjects/${person.id}?reveal=true`);
       assert.equal(o.statusCode, 200);
@@ -211,7 +211,7 @@ for (const backend of backends) {
       assert.equal(s.dateOfBirth, '1962-**-**');
       assert.equal(s.identityDocuments[0].number, '••••3322');
       assert.deepEqual(s.masked, ['dateOfBirth', 'identityDocuments.number']);
-      assert.deepEqual(s.abilities, { reveal: true });
+      assert.deepEqual(s.abilities, { reveal: true, edit: true });
       assert.doesNotMatch(created.body, /1962-05-31|TW-55-443322/);
 
       const patched = await browser(t, 'PATCH', `/api/v1/subjects/${s.id}`, {

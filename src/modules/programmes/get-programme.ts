@@ -1,6 +1,6 @@
 import type { Ctx } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
-import { canSeeProgramme } from '../access/actor.ts';
+import { canSeeProgramme, hasRight } from '../access/actor.ts';
 import { presentProgramme } from './programme.presenter.ts';
 import { findProgramme } from './programme.repository.ts';
 import type { ProgrammeView } from './programme.schema.ts';
@@ -9,5 +9,11 @@ import type { ProgrammeView } from './programme.schema.ts';
 export async function getProgramme(ctx: Ctx, id: string): Promise<ProgrammeView> {
   const row = await findProgramme(ctx.db, id);
   if (!row || !canSeeProgramme(ctx.actor, row.id)) throw notFound('programme');
-  return presentProgramme(row);
+  return {
+    ...presentProgramme(row),
+    abilities: {
+      edit: hasRight(ctx.actor, 'programme:manage'),
+      manageMembers: hasRight(ctx.actor, 'programme:members'),
+    },
+  };
 }

@@ -126,6 +126,8 @@ export const ProgrammeView = Type.Object({
   ),
   uboThreshold: Type.Number(),
   subjectSharing: SubjectSharing,
+  /** On GET /programmes/:id: what the caller may do with it (checked again on every request). */
+  abilities: Type.Optional(Type.Object({ edit: Type.Boolean(), manageMembers: Type.Boolean() })),
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

@@ -8,7 +8,7 @@ import { findProgramme } from '../programmes/index.ts';
 import { subjectScope } from './find-visible-subject.ts';
 import { identifierIndex, openIdentifiers, sealIdentifiers } from './subject.identifiers.ts';
 import { Disclosure } from './sensitive-fields.ts';
-import { mayRevealSensitiveFields } from './subject.policy.ts';
+import { subjectAbilities } from './subject.policy.ts';
 import { presentSubject } from './subject.presenter.ts';
 import { assertValidSubject, compactProfile, deriveColumns, type Profile } from './subject.profile.ts';
 import {
@@ -102,7 +102,7 @@ export async function createSubject(ctx: Ctx, input: CreateSubjectInput): Promis
         row,
         openIdentifiers(ctx.keyring, id, await listIdentifiers(tx, id)),
         new Disclosure(false),
-        mayRevealSensitiveFields(ctx.actor),
+        subjectAbilities(ctx.actor),
       ),
     };
   });

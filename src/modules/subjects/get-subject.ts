@@ -3,7 +3,7 @@ import { notFound } from '../../platform/errors.ts';
 import { assertMayReveal, auditReveal, type RevealOrigin } from './reveal-sensitive-fields.ts';
 import { Disclosure } from './sensitive-fields.ts';
 import { openIdentifiers } from './subject.identifiers.ts';
-import { mayRevealSensitiveFields } from './subject.policy.ts';
+import { subjectAbilities } from './subject.policy.ts';
 import { presentSubject } from './subject.presenter.ts';
 import { findSubjectWithIdentifiers } from './subject.repository.ts';
 import { seesBasicsOnly, subjectScope, visibleSubjectIds } from './find-visible-subject.ts';
@@ -41,7 +41,7 @@ export async function getSubject(ctx: Ctx, input: GetSubjectInput): Promise<Subj
     row,
     basicOnly ? [] : openIdentifiers(ctx.keyring, row.id, found.identifiers),
     disclosure,
-    mayRevealSensitiveFields(ctx.actor),
+    subjectAbilities(ctx.actor),
     basicOnly,
   );
   if (reveal) await auditReveal(ctx, [{ subjectId: row.id, fields: disclosure.fields() }]);

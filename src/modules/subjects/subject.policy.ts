@@ -8,3 +8,8 @@ import { hasRight, type Actor } from '../access/actor.ts';
 export function mayRevealSensitiveFields(actor: Actor): boolean {
   return hasRight(actor, 'subject:reveal-identifiers');
 }
+
+/** What the actor may do with a subject it sees in full: ask for the clear view, change it. */
+export function subjectAbilities(actor: Actor): { reveal: boolean; edit: boolean } {
+  return { reveal: mayRevealSensitiveFields(actor), edit: hasRight(actor, 'subject:write') };
+}

@@ -74,7 +74,7 @@ function presentBasicSubject(row: SubjectRow): SubjectView {
     ...(row.kind === 'person' ? pick(profile, ['nationalities']) : pick(profile, ['jurisdiction'])),
     masked: [],
     withheld: withheldFields(row.kind),
-    abilities: { reveal: false },
+    abilities: { reveal: false, edit: false },
   };
 }
 
@@ -103,15 +103,15 @@ export function presentIdentifier(d: OpenedIdentifier, disclosure: Disclosure): 
 /**
  * The full view of one subject. The sensitive fields (sensitive-fields.ts) go through `disclosure`:
  * masked unless it reveals (the use case checked the right), listed in `masked` when masked, and
- * afterwards in `disclosure.fields()` for the audit event of a clear view. `mayReveal` is whether the
- * actor could ask for the clear view. With `basicOnly` (find-visible-subject.ts, `basicOnlySubjectIds`)
+ * afterwards in `disclosure.fields()` for the audit event of a clear view. `abilities`: whether the
+ * actor could ask for the clear view, and change the subject. With `basicOnly` (find-visible-subject.ts, `basicOnlySubjectIds`)
  * only the basics are shown, whatever `disclosure` says.
  */
 export function presentSubject(
   row: SubjectRow,
   identifiers: OpenedIdentifier[],
   disclosure: Disclosure,
-  mayReveal: boolean,
+  abilities: { reveal: boolean; edit: boolean },
   basicOnly = false,
 ): SubjectView {
   if (basicOnly) return presentBasicSubject(row);
@@ -138,7 +138,7 @@ export function presentSubject(
     identityDocuments,
     masked: disclosure.masked(),
     withheld: [],
-    abilities: { reveal: mayReveal },
+    abilities,
   };
 }
 

@@ -310,8 +310,11 @@ export const SubjectView = Type.Object({
    * them back.
    */
   withheld: Type.Array(Type.String()),
-  /** What this actor may do with the subject: `reveal`, ask for the clear view of the sensitive fields. */
-  abilities: Type.Object({ reveal: Type.Boolean() }),
+  /**
+   * What this actor may do with the subject: `reveal`, ask for the clear view of the sensitive
+   * fields; `edit`, change it (false when only the basics are shared with this actor).
+   */
+  abilities: Type.Object({ reveal: Type.Boolean(), edit: Type.Boolean() }),
 });
 export type SubjectView = Static<typeof SubjectView>;
 

@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import { identifierIndexValue } from './subject.normalise.ts';
 import { openIdentifiers, sealIdentifiers, type OpenedIdentifier } from './subject.identifiers.ts';
 import { Disclosure } from './sensitive-fields.ts';
-import { mayRevealSensitiveFields } from './subject.policy.ts';
+import { subjectAbilities } from './subject.policy.ts';
 import { ENTITY_FIELDS, PERSON_FIELDS, presentSubject } from './subject.presenter.ts';
 import { assertValidSubject, compactProfile, deriveColumns, type Profile } from './subject.profile.ts';
 import { findVisibleSubject, seesBasicsOnly } from './find-visible-subject.ts';
@@ -58,7 +58,7 @@ export async function updateSubject(ctx: Ctx, input: UpdateSubjectInput): Promis
     if (identityDocuments && !sameDocuments(currentDocs.map(toInput), identityDocuments))
       fields.push('identityDocuments');
     if (fields.length === 0)
-      return presentSubject(row, currentDocs, new Disclosure(false), mayRevealSensitiveFields(ctx.actor));
+      return presentSubject(row, currentDocs, new Disclosure(false), subjectAbilities(ctx.actor));
 
     const updated = await updateSubjectRow(tx, id, {
       ...deriveColumns(row.kind, profile),
@@ -77,7 +77,7 @@ export async function updateSubject(ctx: Ctx, input: UpdateSubjectInput): Promis
       updated,
       openIdentifiers(ctx.keyring, id, await listIdentifiers(tx, id)),
       new Disclosure(false),
-      mayRevealSensitiveFields(ctx.actor),
+      subjectAbilities(ctx.actor),
     );
   });
 }

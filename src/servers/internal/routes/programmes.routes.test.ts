@@ -209,7 +209,17 @@ for (const backend of backends) {
         },
       ]);
       const got = await t.call('GET', `/api/v1/programmes/${p.id}`);
-      assert.deepEqual(got.json(), p);
+      const { abilities, ...detail } = got.json();
+      assert.deepEqual(detail, p);
+      assert.deepEqual(abilities, { edit: true, manageMembers: true });
+      const reader = await t.tokenWith(['programme:read']);
+      assert.deepEqual(
+        (await t.call('GET', `/api/v1/programmes/${p.id}`, { token: reader })).json().abilities,
+        {
+          edit: false,
+          manageMembers: false,
+        },
+      );
     });
 
     it('creates a programme with its own status machine and UBO threshold', async () => {

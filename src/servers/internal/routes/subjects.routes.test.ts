@@ -289,7 +289,7 @@ for (const backend of backends) {
       assert.equal(masked.json().identityDocuments[0].number, '••••7321');
       assert.equal(masked.json().dateOfBirth, '1961-**-**');
       assert.deepEqual(masked.json().masked, ['dateOfBirth', 'identityDocuments.number']);
-      assert.deepEqual(masked.json().abilities, { reveal: false });
+      assert.deepEqual(masked.json().abilities, { reveal: false, edit: false });
       assert.equal(masked.json().contact.emails.length, 1);
       const refused = await t.call('GET', `/api/v1/subjects/${p.id}?reveal=true`, { token: readOnly });
       assert.equal(refused.statusCode, 403, 'subject:read alone does not reveal identifiers');
@@ -297,7 +297,7 @@ for (const backend of backends) {
       const revealer = await t.tokenWith(['subject:read', 'subject:reveal-identifiers']);
       const stillMasked = await t.call('GET', `/api/v1/subjects/${p.id}`, { token: revealer });
       assert.equal(stillMasked.json().dateOfBirth, '1961-**-**', 'masked unless asked, even for the holder');
-      assert.deepEqual(stillMasked.json().abilities, { reveal: true });
+      assert.deepEqual(stillMasked.json().abilities, { reveal: true, edit: false });
       const revealed = await t.call('GET', `/api/v1/subjects/${p.id}?reveal=true`, {
         token: revealer,
       });

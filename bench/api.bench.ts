@@ -8,13 +8,9 @@
  * median of each figure is reported. Options: --runs N (3), --duration S (8), --connections C (50).
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import pg from 'pg';
-import { openDatabase, type Database } from '../src/db/connect.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { createCtx } from '../src/platform/context.ts';
 import { generateKeyring, Keyring } from '../src/platform/crypto/keyring.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -23,6 +19,7 @@ import { createApiKey } from '../src/modules/api-keys/index.ts';
 import { createSubject } from '../src/modules/subjects/index.ts';
 import { createAuthServices } from '../src/servers/internal/auth-services.ts';
 import { buildInternalApp } from '../src/servers/internal/build-app.ts';
+import { median, openBenchDatabase, PG_URL, postgresReachable } from './support.ts';
 
 type Target = 'bare' | 'pglite' | 'postgres';
 interface Ready {
@@ -30,11 +27,6 @@ interface Ready {
   path: string;
   token: string | null;
 }
-
-const PG_URL =
-  process.env['DOSSIER_BENCH_DATABASE_URL'] ??
-  process.env['DOSSIER_TEST_DATABASE_URL'] ??
-  'postgres://dossier:dossier@127.0.0.1:5432/postgres';
 
 async function serve(target: Target): Promise<void> {
   if (target === 'bare') {
@@ -54,30 +46,7 @@ async function serve(target: Target): Promise<void> {
     } satisfies Ready);
     return;
   }
-  let database: Database;
-  let dropDb: (() => Promise<void>) | null = null;
-  if (target === 'pglite') {
-    database = await openDatabase({ memory: true });
-  } else {
-    const name = `dossier_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    database = await openDatabase({
-      url: url.toString(),
-      poolSize: Number(process.env['DOSSIER_BENCH_POOL'] ?? 10),
-    });
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  }
-  await migrate(database);
+  const { database, drop: dropDb } = await openBenchDatabase(target);
   const keyring = new Keyring(generateKeyring());
   const ctx = createCtx({
     db: database.db,
@@ -143,23 +112,6 @@ async function measure(target: Target, seconds: number, connections: number): Pr
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  }
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-async function postgresReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
   }
 }
 

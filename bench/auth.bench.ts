@@ -31,15 +31,11 @@
  * --db pglite|postgres.
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Secret, TOTP } from 'otpauth';
-import pg from 'pg';
-import { openDatabase, type Database } from '../src/db/connect.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { createCtx } from '../src/platform/context.ts';
 import { generateKeyring, Keyring } from '../src/platform/crypto/keyring.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -49,10 +45,12 @@ import { ALL_RIGHTS } from '../src/modules/access/rights.ts';
 import { createApiKey } from '../src/modules/api-keys/index.ts';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../src/modules/auth/factors/index.ts';
 import { activateStaffUser, createStaffUser } from '../src/modules/auth/users/index.ts';
+import { createProgramme, setProgrammeMembers } from '../src/modules/programmes/index.ts';
 import { createRole, setUserRoles } from '../src/modules/roles/index.ts';
 import { createSubject } from '../src/modules/subjects/index.ts';
 import { createAuthServices } from '../src/servers/internal/auth-services.ts';
 import { buildInternalApp } from '../src/servers/internal/build-app.ts';
+import { median, openBenchDatabase, PG_URL, postgresReachable } from './support.ts';
 import { SESSION_COOKIE } from '../src/servers/internal/session-cookie.ts';
 
 type Backend = 'pglite' | 'postgres';
@@ -71,10 +69,6 @@ interface Ready {
   hashMs: number;
 }
 
-const PG_URL =
-  process.env['DOSSIER_BENCH_DATABASE_URL'] ??
-  process.env['DOSSIER_TEST_DATABASE_URL'] ??
-  'postgres://dossier:dossier@127.0.0.1:5432/postgres';
 const PG_CONFIGURED =
   process.env['DOSSIER_BENCH_DATABASE_URL'] !== undefined ||
   process.env['DOSSIER_TEST_DATABASE_URL'] !== undefined;
@@ -90,41 +84,12 @@ const totpAt = (secret: string, at: Date) =>
     timestamp: at.getTime(),
   });
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 /** Nearest-rank percentile of sorted samples. */
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]! : NaN;
 
 async function serve(backend: Backend, accounts: number): Promise<void> {
-  let database: Database;
-  let dropDb: (() => Promise<void>) | null = null;
-  if (backend === 'pglite') {
-    database = await openDatabase({ memory: true });
-  } else {
-    const name = `dossier_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    database = await openDatabase({
-      url: url.toString(),
-      poolSize: Number(process.env['DOSSIER_BENCH_POOL'] ?? 10),
-    });
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  }
-  await migrate(database);
+  const { database, drop: dropDb } = await openBenchDatabase(backend);
   const keyring = new Keyring(generateKeyring());
   const ctx = createCtx({
     db: database.db,
@@ -146,8 +111,16 @@ async function serve(backend: Backend, accounts: number): Promise<void> {
     mailer: createDevOutboxMailer({}),
   });
 
-  const { token: apiKey } = await createApiKey(ctx, { name: 'bench', rights: ['subject:read'] });
+  // The subject belongs to a programme; the staff users are its members and the API key is scoped
+  // to it, so both credentials take the same visibility path and only authentication differs.
+  const programme = await createProgramme(ctx, { name: 'Bench programme', allowedEntityTypes: ['person'] });
+  const { token: apiKey } = await createApiKey(ctx, {
+    name: 'bench',
+    rights: ['subject:read'],
+    programmeIds: [programme.id],
+  });
   const subject = await createSubject(ctx, {
+    programmeId: programme.id,
     kind: 'person',
     givenNames: 'Ada',
     familyName: 'Lovelace',
@@ -191,6 +164,13 @@ async function serve(backend: Backend, accounts: number): Promise<void> {
     usernames.push(username);
     secrets.push(e.secret);
   }
+
+  const members = await database.db.selectFrom('staff_users').select('id').execute();
+  await setProgrammeMembers(
+    ctx,
+    programme.id,
+    members.map((m) => m.id),
+  );
 
   const app = await buildInternalApp({ config, database, keyring, auth });
 
@@ -402,17 +382,6 @@ async function settle(ready: Ready): Promise<void> {
   await postLogin(ready.port, agent, loginRotation(ready.usernames, ready.password)());
   agent.destroy();
   await pause(200);
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const ms = (x: number) => x.toFixed(2).padStart(7);

@@ -19,7 +19,7 @@ import { createApiKey } from '../src/modules/api-keys/index.ts';
 import { createSubject } from '../src/modules/subjects/index.ts';
 import { createAuthServices } from '../src/servers/internal/auth-services.ts';
 import { buildInternalApp } from '../src/servers/internal/build-app.ts';
-import { median, openBenchDatabase, PG_URL, postgresReachable } from './support.ts';
+import { median, openBenchDatabase, PG_URL, postgresReachable, benchDocumentServices } from './support.ts';
 
 type Target = 'bare' | 'pglite' | 'postgres';
 interface Ready {
@@ -64,7 +64,13 @@ async function serve(target: Target): Promise<void> {
   });
   const config = loadConfig({ DOSSIER_INTERNAL_TLS: 'false', DOSSIER_DATA_DIR: '/nonexistent-bench' }, '/');
   const auth = createAuthServices(config, database, keyring);
-  const app = await buildInternalApp({ config, database, keyring, auth });
+  const app = await buildInternalApp({
+    config,
+    database,
+    keyring,
+    auth,
+    documents: benchDocumentServices(config),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const id = (subject as { subject: { id: string } }).subject.id;
   process.send!({

@@ -50,7 +50,7 @@ import { createRole, setUserRoles } from '../src/modules/roles/index.ts';
 import { createSubject } from '../src/modules/subjects/index.ts';
 import { createAuthServices } from '../src/servers/internal/auth-services.ts';
 import { buildInternalApp } from '../src/servers/internal/build-app.ts';
-import { median, openBenchDatabase, PG_URL, postgresReachable } from './support.ts';
+import { median, openBenchDatabase, PG_URL, postgresReachable, benchDocumentServices } from './support.ts';
 import { SESSION_COOKIE } from '../src/servers/internal/session-cookie.ts';
 
 type Backend = 'pglite' | 'postgres';
@@ -172,7 +172,13 @@ async function serve(backend: Backend, accounts: number): Promise<void> {
     members.map((m) => m.id),
   );
 
-  const app = await buildInternalApp({ config, database, keyring, auth });
+  const app = await buildInternalApp({
+    config,
+    database,
+    keyring,
+    auth,
+    documents: benchDocumentServices(config),
+  });
 
   // A real, fully signed-in session: password, then the authenticator code, over HTTP.
   const cookieOf = (res: { cookies: { name: string; value: string }[] }) =>

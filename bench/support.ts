@@ -1,4 +1,10 @@
 /** What the benchmarks share: the PostgreSQL URL, a throw-away database, medians. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DocumentServices } from '../src/modules/documents/index.ts';
+import type { Config } from '../src/platform/config.ts';
+import { createDocumentServices } from '../src/servers/internal/document-services.ts';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/connect.ts';
@@ -58,4 +64,12 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Document services for a benchmark server: a throw-away blob store directory; the scanner is never
+ * reached by the API benchmarks.
+ */
+export function benchDocumentServices(config: Config): DocumentServices {
+  return createDocumentServices(config, { storageDir: mkdtempSync(join(tmpdir(), 'dossier-bench-docs-')) });
 }

@@ -20,6 +20,7 @@ import { inTransaction } from '../db/transaction.ts';
 import { appendAudit, verifyAuditChain } from '../modules/audit/index.ts';
 import { openConfiguredDatabase } from '../servers/internal/main.ts';
 import { initialise, printInit } from './commands/init.ts';
+import { registerKeyCommands } from './commands/keys.ts';
 import { installShutdown, serveAll, serveInternal, servePortal } from './commands/serve.ts';
 import { CliError, config, keyring, systemCtx, withDatabase } from './runtime.ts';
 
@@ -283,6 +284,8 @@ users
       out(`Activation link e-mailed to ${opts.email}; it expires at ${expiresAt}.`);
     });
   });
+
+registerKeyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

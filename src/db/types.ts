@@ -6,6 +6,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Numeric = ColumnType<string, number | string, number | string>;
 type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 type Json<T> = ColumnType<T, string, string>;
+/** bigint columns come back as strings from both drivers. */
+type BigInt8 = ColumnType<string, number | string, number | string>;
 
 export interface StaffUsersTable {
   id: string;
@@ -72,6 +74,14 @@ export interface TransitionDef {
 }
 
 export type SubjectSharing = 'full' | 'basic';
+export interface DocumentTypeDef {
+  code: string;
+  label: string;
+  appliesTo: ('person' | 'entity')[];
+  required: boolean;
+  /** Documents of this type carry an expiry date (identity documents). */
+  expires: boolean;
+}
 export interface ProgrammesTable {
   id: string;
   name: string;
@@ -82,6 +92,11 @@ export interface ProgrammesTable {
   ubo_threshold: Numeric;
   /** What the programme shares of its subjects with actors who see them only through another programme. */
   subject_sharing: ColumnType<SubjectSharing, SubjectSharing | undefined, SubjectSharing>;
+  /** The document types the programme asks for (its document requirements). */
+  document_types: ColumnType<DocumentTypeDef[], string | undefined, string>;
+  /** Accepted file extensions; null: the product's default allow-list. */
+  document_extensions: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  document_expiry_notice_days: ColumnType<number, number | undefined, number>;
   version: number;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -315,6 +330,73 @@ export interface SeparationOfDutiesTable {
   created_by: string;
 }
 
+export interface DocumentBlobsTable {
+  id: string;
+  state: 'pending' | 'stored' | 'destroyed';
+  lease_expires_at: Timestamp | null;
+  format_version: number;
+  segment_size: number;
+  kek_id: string | null;
+  wrapped_key: Bytes | null;
+  plain_size: BigInt8 | null;
+  stored_size: BigInt8 | null;
+  sha256: Bytes | null;
+  created_at: Timestamp;
+  stored_at: Timestamp | null;
+  destroyed_at: Timestamp | null;
+}
+
+export type DocumentValidity = 'unchecked' | 'valid' | 'invalid';
+export interface DocumentsTable {
+  id: string;
+  subject_id: string;
+  programme_id: string;
+  document_type: string;
+  issue_date: string | null;
+  expiry_date: string | null;
+  validity: ColumnType<DocumentValidity, DocumentValidity | undefined, DocumentValidity>;
+  invalid_reason: string | null;
+  validity_set_by: string | null;
+  validity_set_at: Timestamp | null;
+  physical_copy_seen: ColumnType<boolean, boolean | undefined, boolean>;
+  physical_copy_seen_by: string | null;
+  physical_copy_seen_at: Timestamp | null;
+  current_version: ColumnType<number, number | undefined, number>;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+  deleted_by: string | null;
+  delete_reason: string | null;
+  destroy_after: Timestamp | null;
+  destroyed_at: Timestamp | null;
+}
+
+export interface DocumentVersionsTable {
+  id: string;
+  document_id: string;
+  number: number;
+  blob_id: string;
+  filename: string;
+  extension: string;
+  media_type: string;
+  detected_type: string | null;
+  size: BigInt8;
+  sha256: Bytes;
+  scan_status: 'clean' | 'not_scanned';
+  scan_engine: string | null;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+}
+
+export interface ApplicationDocumentsTable {
+  application_id: string;
+  document_id: string;
+  added_by: string;
+  added_at: Timestamp;
+}
+
 export interface DB {
   staff_users: StaffUsersTable;
   programme_members: ProgrammeMembersTable;
@@ -340,6 +422,10 @@ export interface DB {
   staff_user_roles: StaffUserRolesTable;
   trusted_networks: TrustedNetworksTable;
   separation_of_duties: SeparationOfDutiesTable;
+  document_blobs: DocumentBlobsTable;
+  documents: DocumentsTable;
+  document_versions: DocumentVersionsTable;
+  application_documents: ApplicationDocumentsTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -79,6 +79,53 @@ const AuthSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const MiB = 1024 * 1024;
+
+/** Documents (docs/SECURITY.md, "Documents"): storage, upload limits, life cycle. */
+const DocumentsSchema = Type.Object(
+  {
+    /** Directory of the encrypted blob store (relative to dataDir unless absolute). */
+    storageDir: Type.String({ minLength: 1 }),
+    /** Largest accepted upload in bytes; beyond it the upload is refused with 413. */
+    maxUploadBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * MiB }),
+    /** Plaintext bytes per authenticated segment (src/platform/crypto/segmented.ts). */
+    segmentSize: Type.Integer({ minimum: 4096, maximum: 16 * MiB }),
+    archive: Type.Object(
+      {
+        maxEntries: Type.Integer({ minimum: 1, maximum: 100000 }),
+        maxUnpackedBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * MiB }),
+        maxRatio: Type.Integer({ minimum: 2, maximum: 10000 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** How long an unfinished upload's blob survives its uploader (renewed while it streams). */
+    uploadLeaseSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+    /** Days a deleted document's tombstone keeps its keys before they are destroyed. */
+    retentionDays: Type.Integer({ minimum: 0, maximum: 36500 }),
+  },
+  { additionalProperties: false },
+);
+
+/** The virus scanner: ClamAV's clamd over a unix socket or TCP (TLS when remote). */
+const ScannerSchema = Type.Object(
+  {
+    /** Unix socket path; when set, host and port are not used. */
+    socket: Type.Optional(Type.String({ minLength: 1 })),
+    host: Type.String({ minLength: 1 }),
+    port: Port,
+    tls: Type.Boolean(),
+    /** CA bundle (PEM) that signs clamd's certificate when tls is on; the system CAs otherwise. */
+    caFile: Type.Optional(Type.String({ minLength: 1 })),
+    servername: Type.Optional(Type.String({ minLength: 1 })),
+    connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
+    idleTimeoutMs: Type.Integer({ minimum: 100, maximum: 600000 }),
+    scanTimeoutMs: Type.Integer({ minimum: 1000, maximum: 3600000 }),
+    /** Accept uploads unscanned when the scanner is unreachable or fails (each one audited). */
+    failOpen: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
 const ConfigSchema = Type.Object(
   {
     profile: Type.Union([Type.Literal('development'), Type.Literal('production')]),
@@ -95,6 +142,8 @@ const ConfigSchema = Type.Object(
     sms: SmsSettingsSchema,
     mail: MailSettingsSchema,
     auth: AuthSchema,
+    documents: DocumentsSchema,
+    scanner: ScannerSchema,
     internal: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -242,6 +291,38 @@ export const ENV_VARS: readonly { env: string; path: string; kind: Kind; help: s
     help: 'allow roles to skip the second factor inside trusted networks',
   },
   {
+    env: 'DOSSIER_DOCUMENTS_DIR',
+    path: 'documents.storageDir',
+    kind: 'string',
+    help: 'directory of the encrypted document store (relative to the data directory)',
+  },
+  {
+    env: 'DOSSIER_DOCUMENTS_MAX_UPLOAD_BYTES',
+    path: 'documents.maxUploadBytes',
+    kind: 'int',
+    help: 'largest accepted upload in bytes (default 50 MiB)',
+  },
+  {
+    env: 'DOSSIER_CLAMD_SOCKET',
+    path: 'scanner.socket',
+    kind: 'string',
+    help: 'clamd unix socket path (instead of host and port)',
+  },
+  { env: 'DOSSIER_CLAMD_HOST', path: 'scanner.host', kind: 'string', help: 'clamd host' },
+  { env: 'DOSSIER_CLAMD_PORT', path: 'scanner.port', kind: 'int', help: 'clamd TCP port' },
+  {
+    env: 'DOSSIER_CLAMD_TLS',
+    path: 'scanner.tls',
+    kind: 'bool',
+    help: 'connect to clamd over TLS (required in production for a remote clamd)',
+  },
+  {
+    env: 'DOSSIER_SCANNER_FAIL_OPEN',
+    path: 'scanner.failOpen',
+    kind: 'bool',
+    help: 'accept uploads unscanned when clamd is unavailable (audited; default false)',
+  },
+  {
     env: 'DOSSIER_INTERNAL_HOST',
     path: 'internal.host',
     kind: 'string',
@@ -348,6 +429,23 @@ function defaults(): Record<string, unknown> {
       session: { idleTimeoutMinutes: 30, absoluteLifetimeHours: 12, stepUpMinutes: 10, loginStepMinutes: 5 },
       throttle: {},
     },
+    documents: {
+      storageDir: 'documents',
+      maxUploadBytes: 50 * MiB,
+      segmentSize: 64 * 1024,
+      archive: { maxEntries: 1000, maxUnpackedBytes: 200 * MiB, maxRatio: 100 },
+      uploadLeaseSeconds: 120,
+      retentionDays: 1825,
+    },
+    scanner: {
+      host: '127.0.0.1',
+      port: 3310,
+      tls: false,
+      connectTimeoutMs: 2000,
+      idleTimeoutMs: 30000,
+      scanTimeoutMs: 300000,
+      failOpen: false,
+    },
     internal: {
       host: '127.0.0.1',
       port: 8443,
@@ -435,6 +533,7 @@ function parseEnvValue(name: string, kind: Kind, raw: string, problems: string[]
 
 const FILE_SETTINGS = [
   'keyringFile',
+  'documents.storageDir',
   'internal.certFile',
   'internal.keyFile',
   'internal.link.caFile',
@@ -508,6 +607,8 @@ export function loadConfig(
     const v = getPath(cfg, p) as string;
     if (!isAbsolute(v)) setPath(cfg, p, resolve(cfg.dataDir, v));
   }
+  if (cfg.scanner.caFile && !isAbsolute(cfg.scanner.caFile))
+    cfg.scanner.caFile = resolve(cfg.dataDir, cfg.scanner.caFile);
 
   problems.push(...productionProblems(cfg, role));
   if (problems.length) throw new ConfigError(problems);
@@ -573,11 +674,19 @@ export function productionProblems(
       `${label('keyringFile')}: key ring missing (${cfg.keyringFile}); run "dossier init" or set DOSSIER_KEYRING`,
     );
   }
+  if (!cfg.scanner.socket && !cfg.scanner.tls && !isLoopback(cfg.scanner.host))
+    out.push(
+      `${label('scanner.tls')}: files are sent to a remote clamd (${cfg.scanner.host}); use TLS (scanner.tls) or a unix socket`,
+    );
   if (!cfg.databaseUrl)
     out.push(
       `${label('databaseUrl')}: production runs on PostgreSQL; the embedded database is for evaluation`,
     );
   return out;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function deepFreeze<T>(obj: T): T {

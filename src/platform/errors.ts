@@ -14,8 +14,12 @@ export const ErrorCodes = {
   version_conflict: 409,
   invalid_transition: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  range_not_satisfiable: 416,
+  file_refused: 422,
   rate_limited: 429,
   internal: 500,
+  integrity_failure: 500,
   unavailable: 503,
 } as const;
 

@@ -15,6 +15,13 @@ import {
 } from '../../src/platform/sms/index.ts';
 import { createAuthServices, type AuthServices } from '../../src/servers/internal/auth-services.ts';
 import { buildInternalApp } from '../../src/servers/internal/build-app.ts';
+import { createDocumentServices } from '../../src/servers/internal/document-services.ts';
+import type { DocumentServices } from '../../src/modules/documents/index.ts';
+import type { ClamdSettings } from '../../src/platform/clamav/clamd-client.ts';
+import { testClamdSettings } from '../../src/platform/clamav/test-clamd.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { App } from '../../src/servers/shared/create-http-app.ts';
 import type { TestBackend, TestDatabase } from './db.ts';
 import { testKeyring } from './keyring.ts';
@@ -31,6 +38,8 @@ export interface TestApp {
   smsOutbox: DevOutboxGateway;
   /** E-mails the app sent (development outbox). */
   mailOutbox: DevOutboxMailer;
+  /** The document services (a throw-away blob store directory, the test clamd). */
+  documents: DocumentServices;
   /** A key holding no right at all. */
   noRightsToken: string;
   /** Creates a key with exactly these rights. */
@@ -42,6 +51,16 @@ export interface TestApp {
   ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
+
+/** A clamd address where nothing listens (port 1): uploads fail closed, or open when so configured. */
+export const UNREACHABLE_SCANNER: ClamdSettings = {
+  host: '127.0.0.1',
+  port: 1,
+  tls: null,
+  connectTimeoutMs: 500,
+  idleTimeoutMs: 1000,
+  scanTimeoutMs: 2000,
+};
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ DOSSIER_DATA_DIR: '/nonexistent-dossier-test', ...overrides }, '/');
@@ -55,6 +74,11 @@ export async function startTestApp(
     env?: Record<string, string>;
     /** An SMS gateway instead of the outbox (e.g. an adapter against a local provider server). */
     sms?: SmsGateway;
+    /**
+     * The clamd to scan uploads with: default the test clamd (DOSSIER_TEST_CLAMD), or, when none
+     * is configured, an address where nothing listens (uploads then fail closed).
+     */
+    scanner?: ClamdSettings;
   } = {},
 ): Promise<TestApp> {
   const database = await backend.open();
@@ -71,7 +95,15 @@ export async function startTestApp(
     sms: opts.sms ?? smsOutbox,
     mailer: mailOutbox,
   });
-  const app = await buildInternalApp({ config, database, keyring, auth }, { onRoute: opts.onRoute });
+  const storageDir = mkdtempSync(join(tmpdir(), 'dossier-docs-'));
+  const documents = createDocumentServices(config, {
+    storageDir,
+    scanner: opts.scanner ?? testClamdSettings() ?? UNREACHABLE_SCANNER,
+  });
+  const app = await buildInternalApp(
+    { config, database, keyring, auth, documents },
+    { onRoute: opts.onRoute },
+  );
   await app.ready();
   const tokenWith = async (rights: Right[]) => {
     if (rights.length === 0) {
@@ -93,6 +125,7 @@ export async function startTestApp(
     auth,
     smsOutbox,
     mailOutbox,
+    documents,
     noRightsToken,
     tokenWith,
     call(method, url, opts = {}) {
@@ -109,6 +142,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await database.dispose();
+      rmSync(storageDir, { recursive: true, force: true });
     },
   };
 }

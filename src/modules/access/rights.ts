@@ -5,8 +5,8 @@
  *
  * The catalogue covers every function Dossier has or is planned to have, so that roles can be
  * composed once and keep their meaning as functions arrive. Some rights are declared by no route
- * yet: `document:*` (documents, issue 5), `screening:*` (sanctions and PEP screening, issue 6),
- * and `audit:export` (exports of the trail). Holding them grants nothing until then.
+ * yet: `screening:*` (sanctions and PEP screening, issue 6) and `audit:export` (exports of the
+ * trail). Holding them grants nothing until then.
  * `application:approve` and `risk:override` are used by the four-eyes rules of programme
  * transitions and by setting an application's risk level.
  *
@@ -33,10 +33,13 @@ export const RIGHTS = {
     'Move an application along its programme status machine (prepare a decision where four-eyes applies)',
   'application:approve': 'Confirm a decision prepared by someone else (four-eyes)',
 
-  // Documents (issue 5).
+  // Documents. Their details (type, dates, checks, versions) are visible with `subject:read`; the
+  // file itself needs `document:view` (in the embedded viewer) or `document:download`.
   'document:view': 'View documents in the embedded viewer (each view is audited)',
   'document:download': 'Download the original file of a document (each download is audited)',
   'document:upload': 'Upload documents and new versions of them',
+  'document:review':
+    "Record a document's checks: valid or invalid (with a reason), physical copy seen, type and dates",
   'document:delete': 'Delete a document (an audited tombstone stays)',
 
   // Screening (issue 6).

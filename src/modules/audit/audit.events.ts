@@ -20,7 +20,9 @@ export interface AuditTarget {
     | 'staff_user'
     | 'role'
     | 'trusted_network'
-    | 'separation_of_duties';
+    | 'separation_of_duties'
+    | 'document'
+    | 'key';
   id: string;
 }
 
@@ -67,6 +69,16 @@ export interface SeparationOfDutiesViolationRef {
 }
 
 type Ev<T extends string, P> = { type: T; target?: AuditTarget; payload: P };
+
+/** What an upload was, without its name (a file name can be personal data). */
+export interface UploadedFileRef {
+  version: number;
+  size: number;
+  extension: string;
+  mediaType: string;
+  scan: 'clean' | 'not_scanned';
+  ip: string | null;
+}
 
 export type AuditEvent =
   | Ev<'system.initialised', { dataDir: string | null }>
@@ -210,6 +222,46 @@ export type AuditEvent =
     >
   | Ev<'separation_of_duties.added', { rightA: string; rightB: string; description: string }>
   | Ev<'separation_of_duties.removed', { rightA: string; rightB: string; description: string }>
+  | Ev<
+      'document.uploaded',
+      UploadedFileRef & {
+        subjectId: string;
+        programmeId: string;
+        applicationId: string | null;
+        type: string;
+      }
+    >
+  | Ev<'document.version_added', UploadedFileRef>
+  /** Every refused upload: the check that refused it (and the virus signature), never the file name. */
+  | Ev<
+      'document.upload_refused',
+      {
+        subjectId: string;
+        documentId: string | null;
+        reason: string;
+        signature: string | null;
+        extension: string | null;
+        ip: string | null;
+      }
+    >
+  /** An upload accepted unscanned because the scanner was unavailable and fail-open is configured. */
+  | Ev<'document.scan_skipped', { version: number; reason: string }>
+  | Ev<'document.updated', { fields: string[]; version: number; validity: string }>
+  | Ev<'document.viewed', { version: number; range: string | null; ip: string | null }>
+  | Ev<'document.downloaded', { version: number; range: string | null; ip: string | null }>
+  | Ev<
+      'document.integrity_failed',
+      { version: number; blobId: string; stage: 'size' | 'key' | 'content'; ip: string | null }
+    >
+  | Ev<'document.deleted', { destroyAfter: string; versions: number }>
+  /** Crypto-shredding at the end of retention: the data keys of every version are destroyed. */
+  | Ev<'document.destroyed', { blobs: number }>
+  | Ev<'document.linked', { applicationId: string }>
+  | Ev<'document.unlinked', { applicationId: string }>
+  | Ev<'document.uploads_swept', { blobIds: string[] }>
+  | Ev<'documents.verified', { checked: number; failed: number; orphans: number; missing: number }>
+  | Ev<'key.rotated', { purpose: string; to: string; added: boolean; rewrapped: number; remaining: number }>
+  | Ev<'key.retired', { purpose: string }>
   | Ev<'trusted_network.added', { cidr: string; label: string }>
   | Ev<'trusted_network.removed', { cidr: string; label: string }>;
 

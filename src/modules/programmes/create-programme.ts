@@ -5,6 +5,7 @@ import { actorRef, programmeScope } from '../access/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { checkedDocumentTypes, checkedExtensions } from './document-policy.ts';
 import { presentProgramme } from './programme.presenter.ts';
 import { insertProgramme, isUniqueViolation, programmeNameTaken } from './programme.repository.ts';
 import type { CreateProgrammeBody, ProgrammeView } from './programme.schema.ts';
@@ -67,6 +68,15 @@ export async function createProgramme(ctx: Ctx, input: CreateProgrammeInput): Pr
         transitions: JSON.stringify(machine.transitions),
         ubo_threshold: uboThreshold,
         subject_sharing: input.subjectSharing ?? 'full',
+        ...(input.documentTypes
+          ? { document_types: JSON.stringify(checkedDocumentTypes(input.documentTypes)) }
+          : {}),
+        ...(input.documentExtensions !== undefined
+          ? { document_extensions: checkedExtensions(input.documentExtensions) }
+          : {}),
+        ...(input.documentExpiryNoticeDays !== undefined
+          ? { document_expiry_notice_days: input.documentExpiryNoticeDays }
+          : {}),
         version: 1,
         created_at: now,
         updated_at: now,

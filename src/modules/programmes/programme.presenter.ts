@@ -1,4 +1,5 @@
 import type { Row } from '../../db/types.ts';
+import { DEFAULT_ALLOWED_EXTENSIONS } from '../documents/inspection/index.ts';
 import type { EntityType, ProgrammeView } from './programme.schema.ts';
 import { normaliseTransition } from './status-machine.ts';
 
@@ -19,6 +20,16 @@ export function presentProgramme(row: Row<'programmes'>): ProgrammeView {
     // numeric comes back as a string from both drivers.
     uboThreshold: Number(row.ubo_threshold),
     subjectSharing: row.subject_sharing,
+    documentTypes: row.document_types.map((t) => ({
+      code: t.code,
+      label: t.label,
+      appliesTo: t.appliesTo,
+      required: t.required === true,
+      expires: t.expires === true,
+    })),
+    documentExtensions: [...(row.document_extensions ?? DEFAULT_ALLOWED_EXTENSIONS)],
+    documentExtensionsCustom: row.document_extensions !== null,
+    documentExpiryNoticeDays: row.document_expiry_notice_days,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

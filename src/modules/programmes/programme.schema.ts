@@ -66,6 +66,28 @@ const UboThreshold = Type.Number({ exclusiveMinimum: 0, maximum: 100 });
 export const SubjectSharing = Type.Union([Type.Literal('full'), Type.Literal('basic')]);
 export type SubjectSharing = Static<typeof SubjectSharing>;
 
+/** A document type the programme asks for (its document requirements). */
+export const DocumentTypeInput = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }),
+    label: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    appliesTo: Type.Array(EntityType, { minItems: 1, uniqueItems: true }),
+    /** Every subject of that kind needs one (used by completeness checks). */
+    required: Type.Optional(Type.Boolean()),
+    /** Documents of this type carry an expiry date (identity documents). */
+    expires: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type DocumentTypeInput = Static<typeof DocumentTypeInput>;
+const DocumentTypes = Type.Array(DocumentTypeInput, { minItems: 1, maxItems: 100 });
+/** File extensions the programme accepts (lower case, no dot); null: the product's default list. */
+const DocumentExtensions = Type.Union([
+  Type.Array(Type.String({ pattern: '^[a-z0-9]{1,10}$' }), { minItems: 1, maxItems: 50, uniqueItems: true }),
+  Type.Null(),
+]);
+const ExpiryNoticeDays = Type.Integer({ minimum: 0, maximum: 3650 });
+
 export const CreateProgrammeBody = Type.Object(
   {
     name: Name,
@@ -76,6 +98,9 @@ export const CreateProgrammeBody = Type.Object(
     transitions: Type.Optional(Transitions),
     uboThreshold: Type.Optional(UboThreshold),
     subjectSharing: Type.Optional(SubjectSharing),
+    documentTypes: Type.Optional(DocumentTypes),
+    documentExtensions: Type.Optional(DocumentExtensions),
+    documentExpiryNoticeDays: Type.Optional(ExpiryNoticeDays),
   },
   { additionalProperties: false },
 );
@@ -92,6 +117,9 @@ export const UpdateProgrammeBody = Type.Object(
     transitions: Type.Optional(Transitions),
     uboThreshold: Type.Optional(UboThreshold),
     subjectSharing: Type.Optional(SubjectSharing),
+    documentTypes: Type.Optional(DocumentTypes),
+    documentExtensions: Type.Optional(DocumentExtensions),
+    documentExpiryNoticeDays: Type.Optional(ExpiryNoticeDays),
   },
   { additionalProperties: false },
 );
@@ -126,6 +154,19 @@ export const ProgrammeView = Type.Object({
   ),
   uboThreshold: Type.Number(),
   subjectSharing: SubjectSharing,
+  documentTypes: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      label: Type.String(),
+      appliesTo: Type.Array(EntityType),
+      required: Type.Boolean(),
+      expires: Type.Boolean(),
+    }),
+  ),
+  /** The accepted file extensions in force (the programme's own list, or the default one). */
+  documentExtensions: Type.Array(Type.String()),
+  documentExtensionsCustom: Type.Boolean(),
+  documentExpiryNoticeDays: Type.Integer(),
   /** On GET /programmes/:id: what the caller may do with it (checked again on every request). */
   abilities: Type.Optional(Type.Object({ edit: Type.Boolean(), manageMembers: Type.Boolean() })),
   version: Type.Integer(),

@@ -6,6 +6,7 @@ import { canSeeProgramme } from '../access/actor.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { nameConflict } from './create-programme.ts';
+import { checkedDocumentTypes, checkedExtensions } from './document-policy.ts';
 import { presentProgramme } from './programme.presenter.ts';
 import {
   findProgramme,
@@ -69,6 +70,45 @@ export async function updateProgramme(ctx: Ctx, input: UpdateProgrammeInput): Pr
       if (input.subjectSharing !== undefined && input.subjectSharing !== row.subject_sharing) {
         patch.subject_sharing = input.subjectSharing;
         changes['subjectSharing'] = { from: row.subject_sharing, to: input.subjectSharing };
+      }
+      if (input.documentTypes !== undefined) {
+        const types = checkedDocumentTypes(input.documentTypes);
+        const kept = new Set(types.map((t) => t.code));
+        const used = await tx
+          .selectFrom('documents')
+          .select('document_type')
+          .distinct()
+          .where('programme_id', '=', row.id)
+          .where('deleted_at', 'is', null)
+          .execute();
+        const stillUsed = used.map((u) => u.document_type).filter((c) => !kept.has(c));
+        if (stillUsed.length)
+          throw new AppError(
+            'conflict',
+            `document type ${stillUsed.map((c) => `"${c}"`).join(', ')} is still used by documents`,
+            { documentTypes: stillUsed },
+          );
+        if (!sameJson(types, row.document_types)) {
+          patch.document_types = JSON.stringify(types);
+          changes['documentTypes'] = { from: row.document_types, to: types };
+        }
+      }
+      if (input.documentExtensions !== undefined) {
+        const exts = checkedExtensions(input.documentExtensions);
+        if (!sameJson(exts, row.document_extensions)) {
+          patch.document_extensions = exts;
+          changes['documentExtensions'] = { from: row.document_extensions, to: exts };
+        }
+      }
+      if (
+        input.documentExpiryNoticeDays !== undefined &&
+        input.documentExpiryNoticeDays !== row.document_expiry_notice_days
+      ) {
+        patch.document_expiry_notice_days = input.documentExpiryNoticeDays;
+        changes['documentExpiryNoticeDays'] = {
+          from: row.document_expiry_notice_days,
+          to: input.documentExpiryNoticeDays,
+        };
       }
       if (input.statuses !== undefined || input.transitions !== undefined) {
         const stored = machineOf(row);

@@ -1,5 +1,6 @@
 /**
- * The built-in roles, as seeded by migration 20261124190000_builtin_roles_sod.sql (a test keeps the
+ * The built-in roles, as seeded by migration 20261124190000_builtin_roles_sod.sql and extended by
+ * 20261124210100_document_review_right.sql (a test keeps the
  * two equal on a fresh database). They are ordinary roles: administrators rename, change and delete
  * them; nothing depends on them existing. Kept here for the tests, the access matrix and tooling
  * (e.g. to find the Administrator role of a fresh installation by its fixed id).
@@ -47,6 +48,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'audit:read',
       'document:delete',
       'document:download',
+      'document:review',
       'document:upload',
       'document:view',
       'programme:read',
@@ -66,6 +68,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'application:transition',
       'application:write',
       'document:download',
+      'document:review',
       'document:upload',
       'document:view',
       'programme:read',

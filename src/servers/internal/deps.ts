@@ -1,7 +1,8 @@
-/** What the internal server's routes are built from: one open database, the key ring, the config, sign-in services. */
+/** What the internal server's routes are built from: one open database, the key ring, the config, sign-in and document services. */
 import type { Database } from '../../db/connect.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
+import type { DocumentServices } from '../../modules/documents/index.ts';
 import type { AuthServices } from './auth-services.ts';
 
 export interface InternalDeps {
@@ -9,4 +10,5 @@ export interface InternalDeps {
   database: Database;
   keyring: Keyring;
   auth: AuthServices;
+  documents: DocumentServices;
 }

@@ -11,7 +11,14 @@ import type { Config } from '../../platform/config.ts';
 import { loadKeyring } from '../../platform/crypto/keyring.ts';
 import type { App } from '../shared/create-http-app.ts';
 import { purgeAuthState } from '../../modules/auth/housekeeping.ts';
+import { ALL_RIGHTS } from '../../modules/access/rights.ts';
+import {
+  destroyDueDocuments,
+  sweepAbandonedUploads,
+  type DocumentServices,
+} from '../../modules/documents/index.ts';
 import { createAuthServices, type AuthServices } from './auth-services.ts';
+import { createDocumentServices } from './document-services.ts';
 import { buildInternalApp } from './build-app.ts';
 import { buildLinkApp } from './link/build-link-app.ts';
 
@@ -54,12 +61,54 @@ function startHousekeeping(database: Database, auth: AuthServices, logger: Logge
   return () => clearInterval(timer);
 }
 
+/**
+ * Document housekeeping: abandoned uploads (crash, kill) are swept and deleted documents past
+ * retention are crypto-shredded, now and then every half upload lease (at most every minute). On the
+ * embedded database this process is the only one (lock file), so at start every pending upload is
+ * abandoned; on PostgreSQL other servers may be uploading, so only expired leases count.
+ */
+function startDocumentHousekeeping(
+  database: Database,
+  documents: DocumentServices,
+  logger: Logger,
+): () => void {
+  const ctx = {
+    db: database.db,
+    actor: { kind: 'system' as const, label: 'housekeeping', rights: new Set(ALL_RIGHTS) },
+    requestId: null,
+    now: () => new Date(),
+  };
+  let first = database.kind === 'pglite';
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const swept = await sweepAbandonedUploads(ctx, documents, { all: first });
+      first = false;
+      const destroyed = await destroyDueDocuments(ctx, documents);
+      if (swept.blobs || swept.temporary || destroyed.documents)
+        logger.info({ swept, destroyed }, 'document housekeeping');
+    } catch (err) {
+      logger.warn({ err }, 'document housekeeping failed');
+    } finally {
+      running = false;
+    }
+  };
+  void run();
+  const every = Math.min(60_000, Math.max(1000, (documents.settings.uploadLeaseSeconds * 1000) / 2));
+  const timer = setInterval(() => void run(), every);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function startInternalServer(config: Config, logger: Logger): Promise<RunningInternal> {
   const keyring = loadKeyring({ inline: config.keyring, file: config.keyringFile });
   const database = await openConfiguredDatabase(config);
   let api: App | undefined;
   let link: App | undefined;
   let housekeeping: (() => void) | undefined;
+  let documentHousekeeping: (() => void) | undefined;
   try {
     const result = await migrate(database);
     if (result.applied.length) logger.info({ applied: result.applied }, 'migrations applied');
@@ -68,7 +117,12 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
     });
     // The dummy hash used for unknown users is made now, so the first such sign-in is not slower.
     await auth.hasher.warmUp();
-    const deps = { config, database, keyring, auth };
+    const documents = createDocumentServices(config);
+    if (config.scanner.failOpen)
+      logger.warn(
+        'scanner.failOpen is on: uploads are accepted unscanned when clamd is unavailable (each audited)',
+      );
+    const deps = { config, database, keyring, auth, documents };
     const https = config.internal.tls
       ? {
           cert: readFileSync(config.internal.certFile, 'utf8'),
@@ -86,9 +140,11 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
     });
     await api.listen({ host: config.internal.host, port: config.internal.port });
     housekeeping = startHousekeeping(database, auth, logger);
+    documentHousekeeping = startDocumentHousekeeping(database, documents, logger);
     await link.listen({ host: config.internal.link.host, port: config.internal.link.port });
   } catch (err) {
     housekeeping?.();
+    documentHousekeeping?.();
     await api?.close().catch(() => undefined);
     await link?.close().catch(() => undefined);
     await database.close();
@@ -102,6 +158,7 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
     database,
     async close() {
       housekeeping?.();
+      documentHousekeeping?.();
       await Promise.allSettled([apiApp.close(), linkApp.close()]);
       await database.close();
     },

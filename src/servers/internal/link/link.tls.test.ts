@@ -123,7 +123,7 @@ describe('mTLS link', () => {
   let pki: PkiFiles;
   let other: PkiFiles;
   let database: TestDatabase;
-  let deps: Omit<InternalDeps, 'auth'>;
+  let deps: Omit<InternalDeps, 'auth' | 'documents'>;
   let link: App;
   let linkPort: number;
   let log: ReturnType<typeof memoryLogger>;

@@ -1,0 +1,12 @@
+export * from './document.schema.ts';
+export type { DocumentServices, DocumentSettings, VirusScanner } from './document.services.ts';
+export { uploadDocument, addDocumentVersion, type UploadedFile } from './upload-document.ts';
+export { getDocument, listDocuments } from './get-document.ts';
+export { updateDocument } from './update-document.ts';
+export { deleteDocument } from './delete-document.ts';
+export { openDocumentFile, type DocumentFile } from './open-document-file.ts';
+export { linkDocumentToApplication, unlinkDocumentFromApplication } from './application-documents.ts';
+export { sweepAbandonedUploads } from './sweep-blobs.ts';
+export { destroyDueDocuments } from './destroy-documents.ts';
+export { rewrapDataKeys, dataKeysByKek, countDataKeysNotWrappedBy } from './rotate-data-keys.ts';
+export { verifyDocuments, type VerifyReport } from './verify-documents.ts';

@@ -3,6 +3,7 @@
  * path (default `127.0.0.1:3310`, as started by scripts/clamd-offline.sh). Tests skip when it is not
  * reachable, unless DOSSIER_TEST_REQUIRE_CLAMD=1 (CI), where they must fail instead.
  */
+import { dirname, join } from 'node:path';
 import type { ClamdSettings } from './clamd-client.ts';
 
 // Test entry point, like test/support/db.ts: it reads its own variables, not the service configuration.
@@ -34,6 +35,15 @@ export function testClamdSocketSettings(): ClamdSettings | null {
   const path = env['DOSSIER_TEST_CLAMD_SOCKET'] ?? '/tmp/clamtest/clamd.sock';
   if (path === '') return null;
   return { socket: path, connectTimeoutMs: 2000, idleTimeoutMs: 10_000, scanTimeoutMs: 30_000 };
+}
+
+/**
+ * The sample files scripts/clamd-offline.sh writes next to its socket (`<dir>/samples`), or null
+ * when no socket is configured.
+ */
+export function testClamdSamplesDir(): string | null {
+  const socket = testClamdSocketSettings()?.socket;
+  return socket ? join(dirname(socket), 'samples') : null;
 }
 
 /** True when a missing daemon must fail the tests instead of skipping them. */

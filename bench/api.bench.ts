@@ -11,6 +11,7 @@ import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
+import { BuiltInScreeningProvider } from '../src/modules/screening/index.ts';
 import { createCtx } from '../src/platform/context.ts';
 import { generateKeyring, Keyring } from '../src/platform/crypto/keyring.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -70,6 +71,7 @@ async function serve(target: Target): Promise<void> {
     keyring,
     auth,
     documents: benchDocumentServices(config),
+    screening: new BuiltInScreeningProvider(),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const id = (subject as { subject: { id: string } }).subject.id;

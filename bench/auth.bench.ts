@@ -36,6 +36,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Secret, TOTP } from 'otpauth';
+import { BuiltInScreeningProvider } from '../src/modules/screening/index.ts';
 import { createCtx } from '../src/platform/context.ts';
 import { generateKeyring, Keyring } from '../src/platform/crypto/keyring.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -178,6 +179,7 @@ async function serve(backend: Backend, accounts: number): Promise<void> {
     keyring,
     auth,
     documents: benchDocumentServices(config),
+    screening: new BuiltInScreeningProvider(),
   });
 
   // A real, fully signed-in session: password, then the authenticator code, over HTTP.

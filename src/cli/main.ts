@@ -21,6 +21,7 @@ import { appendAudit, verifyAuditChain } from '../modules/audit/index.ts';
 import { openConfiguredDatabase } from '../servers/internal/main.ts';
 import { initialise, printInit } from './commands/init.ts';
 import { registerKeyCommands } from './commands/keys.ts';
+import { registerListCommands } from './commands/lists.ts';
 import { installShutdown, serveAll, serveInternal, servePortal } from './commands/serve.ts';
 import { CliError, config, keyring, systemCtx, withDatabase } from './runtime.ts';
 
@@ -286,6 +287,7 @@ users
   });
 
 registerKeyCommands(program);
+registerListCommands(program);
 
 try {
   await program.parseAsync(process.argv);

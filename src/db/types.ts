@@ -74,6 +74,12 @@ export interface TransitionDef {
 }
 
 export type SubjectSharing = 'full' | 'basic';
+export interface ScreeningProfileDef {
+  threshold: number;
+  /** List names screened against; null: every list. */
+  lists: string[] | null;
+  subjectKinds: ('person' | 'entity')[];
+}
 export interface DocumentTypeDef {
   code: string;
   label: string;
@@ -97,6 +103,7 @@ export interface ProgrammesTable {
   /** Accepted file extensions; null: the product's default allow-list. */
   document_extensions: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   document_expiry_notice_days: ColumnType<number, number | undefined, number>;
+  screening_profile: ColumnType<ScreeningProfileDef, string | undefined, string>;
   version: number;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -114,6 +121,12 @@ export interface SubjectsTable {
   profile: Json<Record<string, unknown>>;
   /** The programme the subject was created in; null before programmes scoped subjects, or when none was named. */
   programme_id: string | null;
+  /** What screening says of the subject: derived from its alerts. */
+  screening_status: ColumnType<
+    'not_screened' | 'clear' | 'open_alerts' | 'true_match',
+    'not_screened' | 'clear' | 'open_alerts' | 'true_match' | undefined,
+    'not_screened' | 'clear' | 'open_alerts' | 'true_match'
+  >;
   version: number;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -397,6 +410,81 @@ export interface ApplicationDocumentsTable {
   added_at: Timestamp;
 }
 
+export interface ListSnapshotsTable {
+  id: string;
+  list: string;
+  format: string;
+  content_hash: string;
+  entity_count: number;
+  name_count: number;
+  added: number;
+  changed: number;
+  removed: number;
+  previous_id: string | null;
+  active: boolean;
+  imported_by: string;
+  imported_at: Timestamp;
+}
+
+export interface ListEntitiesTable {
+  snapshot_id: string;
+  entity_id: string;
+  content_hash: string;
+  /** The ListEntity (src/modules/screening/lists/model.ts). */
+  data: ColumnType<unknown, string, string>;
+}
+
+export interface ListSnapshotChangesTable {
+  snapshot_id: string;
+  entity_id: string;
+  change: 'added' | 'changed' | 'removed';
+}
+
+export interface ScreeningRunsTable {
+  id: string;
+  subject_id: string | null;
+  query: ColumnType<unknown, string, string>;
+  profile: ColumnType<unknown, string, string>;
+  list_snapshots: ColumnType<unknown, string, string>;
+  hits: ColumnType<unknown, string, string>;
+  hit_count: number;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface ScreeningAlertsTable {
+  id: string;
+  subject_id: string;
+  list: string;
+  entity_id: string;
+  entity_hash: string;
+  snapshot_id: string;
+  run_id: string;
+  score: number;
+  matched_name: string;
+  status: 'open' | 'true_match' | 'false_positive';
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+}
+
+export interface ScreeningJobsTable {
+  id: string;
+  kind: 'reverse_screen' | 'rescreen_subject';
+  snapshot_id: string | null;
+  subject_id: string | null;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  run_after: Timestamp;
+  locked_until: Timestamp | null;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  error: string | null;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 export interface DB {
   staff_users: StaffUsersTable;
   programme_members: ProgrammeMembersTable;
@@ -426,6 +514,12 @@ export interface DB {
   documents: DocumentsTable;
   document_versions: DocumentVersionsTable;
   application_documents: ApplicationDocumentsTable;
+  list_snapshots: ListSnapshotsTable;
+  list_entities: ListEntitiesTable;
+  list_snapshot_changes: ListSnapshotChangesTable;
+  screening_runs: ScreeningRunsTable;
+  screening_alerts: ScreeningAlertsTable;
+  screening_jobs: ScreeningJobsTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -84,6 +84,9 @@ describe('dossier CLI (embedded database)', () => {
       ['users', 'create-admin'],
       ['seed', 'demo'],
       ['migrate'],
+      ['keys', 'rotate'],
+      ['documents', 'verify'],
+      ['lists', 'import'],
     ]) {
       const r = await runCli([...args, '--help'], env);
       assert.equal(r.code, 0, `${args.join(' ')} --help`);

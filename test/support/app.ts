@@ -17,6 +17,7 @@ import { createAuthServices, type AuthServices } from '../../src/servers/interna
 import { buildInternalApp } from '../../src/servers/internal/build-app.ts';
 import { createDocumentServices } from '../../src/servers/internal/document-services.ts';
 import type { DocumentServices } from '../../src/modules/documents/index.ts';
+import { BuiltInScreeningProvider } from '../../src/modules/screening/index.ts';
 import type { ClamdSettings } from '../../src/platform/clamav/clamd-client.ts';
 import { testClamdSettings } from '../../src/platform/clamav/test-clamd.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +41,8 @@ export interface TestApp {
   mailOutbox: DevOutboxMailer;
   /** The document services (a throw-away blob store directory, the test clamd). */
   documents: DocumentServices;
+  /** The screening engine of the app (its index is rebuilt whenever a snapshot changes). */
+  screening: BuiltInScreeningProvider;
   /** A key holding no right at all. */
   noRightsToken: string;
   /** Creates a key with exactly these rights. */
@@ -100,8 +103,9 @@ export async function startTestApp(
     storageDir,
     scanner: opts.scanner ?? testClamdSettings() ?? UNREACHABLE_SCANNER,
   });
+  const screening = new BuiltInScreeningProvider({ recheckMs: 0 });
   const app = await buildInternalApp(
-    { config, database, keyring, auth, documents },
+    { config, database, keyring, auth, documents, screening },
     { onRoute: opts.onRoute },
   );
   await app.ready();
@@ -126,6 +130,7 @@ export async function startTestApp(
     smsOutbox,
     mailOutbox,
     documents,
+    screening,
     noRightsToken,
     tokenWith,
     call(method, url, opts = {}) {

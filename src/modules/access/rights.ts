@@ -5,8 +5,7 @@
  *
  * The catalogue covers every function Dossier has or is planned to have, so that roles can be
  * composed once and keep their meaning as functions arrive. Some rights are declared by no route
- * yet: `screening:*` (sanctions and PEP screening, issue 6) and `audit:export` (exports of the
- * trail). Holding them grants nothing until then.
+ * yet: `screening:resolve` (alert decisions, issue 6) and `audit:export` (exports of the trail). Holding them grants nothing until then.
  * `application:approve` and `risk:override` are used by the four-eyes rules of programme
  * transitions and by setting an application's risk level.
  *
@@ -43,6 +42,7 @@ export const RIGHTS = {
   'document:delete': 'Delete a document (an audited tombstone stays)',
 
   // Screening (issue 6).
+  'screening:lists': 'Import sanctions and PEP lists (each import is a new, audited snapshot)',
   'screening:run': 'Screen subjects against sanctions and PEP lists and view the alerts',
   'screening:resolve': 'Resolve screening alerts (true match or false positive), with a reason',
 

@@ -22,7 +22,8 @@ export interface AuditTarget {
     | 'trusted_network'
     | 'separation_of_duties'
     | 'document'
-    | 'key';
+    | 'key'
+    | 'list';
   id: string;
 }
 
@@ -262,6 +263,28 @@ export type AuditEvent =
   | Ev<'documents.verified', { checked: number; failed: number; orphans: number; missing: number }>
   | Ev<'key.rotated', { purpose: string; to: string; added: boolean; rewrapped: number; remaining: number }>
   | Ev<'key.retired', { purpose: string }>
+  | Ev<
+      'screening.list_imported',
+      {
+        snapshotId: string;
+        format: string;
+        contentHash: string;
+        entities: number;
+        added: number;
+        changed: number;
+        removed: number;
+      }
+    >
+  | Ev<'screening.list_import_refused', { format: string; location: string }>
+  | Ev<'screening.alerts_raised', { runId: string; raised: number; suppressed: number; status: string }>
+  | Ev<
+      'screening.alert_resolved',
+      { alertId: string; decision: string; list: string; entityId: string; status: string }
+    >
+  | Ev<
+      'screening.run',
+      { runId: string; subjectId: string | null; hits: number; snapshots: string[]; threshold: number }
+    >
   | Ev<'trusted_network.added', { cidr: string; label: string }>
   | Ev<'trusted_network.removed', { cidr: string; label: string }>;
 

@@ -1,6 +1,6 @@
 /**
  * The built-in roles, as seeded by migration 20261124190000_builtin_roles_sod.sql and extended by
- * 20261124210100_document_review_right.sql (a test keeps the
+ * 20261124210100_document_review_right.sql and 20261124220000_screening_lists.sql (a test keeps the
  * two equal on a fresh database). They are ordinary roles: administrators rename, change and delete
  * them; nothing depends on them existing. Kept here for the tests, the access matrix and tooling
  * (e.g. to find the Administrator role of a fresh installation by its fixed id).
@@ -33,6 +33,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'programme:members',
       'programme:read',
       'role:manage',
+      'screening:lists',
       'trusted-network:manage',
       'user:manage',
     ],
@@ -53,6 +54,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'document:view',
       'programme:read',
       'risk:override',
+      'screening:lists',
       'screening:resolve',
       'screening:run',
       'subject:read',

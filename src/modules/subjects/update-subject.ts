@@ -2,6 +2,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
+import { enqueueScreeningJob } from '../screening/monitoring.ts';
 import { identifierIndexValue } from './subject.normalise.ts';
 import { openIdentifiers, sealIdentifiers, type OpenedIdentifier } from './subject.identifiers.ts';
 import { Disclosure } from './sensitive-fields.ts';
@@ -24,6 +25,21 @@ const ENTITY_ONLY: readonly string[] = ENTITY_FIELDS;
  * changes nothing returns the subject unchanged, without a new version or event. A subject the actor
  * may not see, or sees only the basics of (its programme shares no more), is a 404.
  */
+/** The fields screening looks at: a change to one of them triggers a rescreen. */
+const SCREENED_FIELDS = new Set([
+  'givenNames',
+  'middleNames',
+  'familyName',
+  'fullName',
+  'otherNames',
+  'dateOfBirth',
+  'nationalities',
+  'gender',
+  'registeredName',
+  'tradingNames',
+  'jurisdiction',
+]);
+
 export async function updateSubject(ctx: Ctx, input: UpdateSubjectInput): Promise<SubjectView> {
   const { id, version, identityDocuments, ...patch } = input;
   const now = ctx.now();
@@ -68,6 +84,9 @@ export async function updateSubject(ctx: Ctx, input: UpdateSubjectInput): Promis
     });
     if (fields.includes('identityDocuments'))
       await replaceIdentifiers(tx, id, sealIdentifiers(ctx.keyring, id, docs));
+    // A screened subject whose screened fields changed is screened again (ongoing monitoring).
+    if (row.screening_status !== 'not_screened' && fields.some((f) => SCREENED_FIELDS.has(f)))
+      await enqueueScreeningJob(tx, { kind: 'rescreen_subject', subjectId: id }, now);
     await appendAudit(tx, ctx, {
       type: 'subject.updated',
       target: { type: 'subject', id },

@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './routes/api-keys.routes.ts';
 import { applicationsRoutes } from './routes/applications.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { documentsRoutes } from './routes/documents.routes.ts';
+import { screeningRoutes } from './routes/screening.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import { sessionCookie } from './session-cookie.ts';
@@ -130,6 +131,7 @@ export async function buildInternalApp(
       await api.register(subjectsRoutes);
       await api.register(applicationsRoutes);
       await api.register(documentsRoutes, { documents: deps.documents });
+      await api.register(screeningRoutes, { screening: deps.screening });
       await api.register(rolesRoutes);
       await api.register(separationOfDutiesRoutes);
       await api.register(trustedNetworksRoutes);

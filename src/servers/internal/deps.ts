@@ -1,8 +1,9 @@
-/** What the internal server's routes are built from: one open database, the key ring, the config, sign-in and document services. */
+/** What the internal server's routes are built from: one open database, the key ring, the config, sign-in, document and screening services. */
 import type { Database } from '../../db/connect.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { DocumentServices } from '../../modules/documents/index.ts';
+import type { BuiltInScreeningProvider } from '../../modules/screening/index.ts';
 import type { AuthServices } from './auth-services.ts';
 
 export interface InternalDeps {
@@ -11,4 +12,6 @@ export interface InternalDeps {
   keyring: Keyring;
   auth: AuthServices;
   documents: DocumentServices;
+  /** The built-in screening engine (one index per process). */
+  screening: BuiltInScreeningProvider;
 }

@@ -19,6 +19,9 @@ import {
 } from '../../modules/documents/index.ts';
 import { createAuthServices, type AuthServices } from './auth-services.ts';
 import { createDocumentServices } from './document-services.ts';
+import { BuiltInScreeningProvider, runScreeningJobs } from '../../modules/screening/index.ts';
+import { createCtx } from '../../platform/context.ts';
+import type { Keyring } from '../../platform/crypto/keyring.ts';
 import { buildInternalApp } from './build-app.ts';
 import { buildLinkApp } from './link/build-link-app.ts';
 
@@ -102,6 +105,36 @@ function startDocumentHousekeeping(
   return () => clearInterval(timer);
 }
 
+/**
+ * Ongoing screening: due monitoring jobs (reverse screening after a list update, rescreening after
+ * a subject change) run every few seconds; several servers share them (SKIP LOCKED).
+ */
+function startScreeningJobs(
+  database: Database,
+  keyring: Keyring,
+  screening: BuiltInScreeningProvider,
+  logger: Logger,
+): () => void {
+  const ctx = createCtx({
+    db: database.db,
+    keyring,
+    actor: { kind: 'system', label: 'monitoring', rights: new Set(ALL_RIGHTS) },
+  });
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runScreeningJobs(ctx, screening)
+      .then(
+        (r) => (r.ran || r.failed ? logger.info(r, 'screening jobs') : undefined),
+        (err: unknown) => logger.warn({ err }, 'screening jobs failed'),
+      )
+      .finally(() => (running = false));
+  }, 2000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function startInternalServer(config: Config, logger: Logger): Promise<RunningInternal> {
   const keyring = loadKeyring({ inline: config.keyring, file: config.keyringFile });
   const database = await openConfiguredDatabase(config);
@@ -109,6 +142,7 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
   let link: App | undefined;
   let housekeeping: (() => void) | undefined;
   let documentHousekeeping: (() => void) | undefined;
+  let screeningJobs: (() => void) | undefined;
   try {
     const result = await migrate(database);
     if (result.applied.length) logger.info({ applied: result.applied }, 'migrations applied');
@@ -122,7 +156,8 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
       logger.warn(
         'scanner.failOpen is on: uploads are accepted unscanned when clamd is unavailable (each audited)',
       );
-    const deps = { config, database, keyring, auth, documents };
+    const screening = new BuiltInScreeningProvider();
+    const deps = { config, database, keyring, auth, documents, screening };
     const https = config.internal.tls
       ? {
           cert: readFileSync(config.internal.certFile, 'utf8'),
@@ -141,10 +176,12 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
     await api.listen({ host: config.internal.host, port: config.internal.port });
     housekeeping = startHousekeeping(database, auth, logger);
     documentHousekeeping = startDocumentHousekeeping(database, documents, logger);
+    screeningJobs = startScreeningJobs(database, keyring, screening, logger);
     await link.listen({ host: config.internal.link.host, port: config.internal.link.port });
   } catch (err) {
     housekeeping?.();
     documentHousekeeping?.();
+    screeningJobs?.();
     await api?.close().catch(() => undefined);
     await link?.close().catch(() => undefined);
     await database.close();
@@ -159,6 +196,7 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
     async close() {
       housekeeping?.();
       documentHousekeeping?.();
+      screeningJobs?.();
       await Promise.allSettled([apiApp.close(), linkApp.close()]);
       await database.close();
     },

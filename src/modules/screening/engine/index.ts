@@ -1,7 +1,19 @@
 /**
- * Public surface of the screening engine's name layer: normalisation, transliteration and the
- * per-token keys used to build and probe the inverted indexes.
+ * Public surface of the screening engine: the index and pair scorer (matcher.ts, the contract in
+ * api.ts), and the name layer beneath them: normalisation, transliteration and the per-token keys
+ * used to build and probe the inverted indexes.
  */
+export { buildIndex, scoreNames } from './matcher.ts';
+export type { MatcherIndex, SearchStats } from './matcher.ts';
+export { DEFAULT_THRESHOLD } from './api.ts';
+export type {
+  ScreeningQuery,
+  ScreeningMatch,
+  ScreeningIndex,
+  SearchOptions,
+  TokenExplanation,
+  QualifierEffect,
+} from './api.ts';
 export { normaliseName, splitAliases, foldConfusables, WEIGHT } from './normalise.ts';
 export type { NormalisedName, Token, TokenRole, NameKind } from './normalise.ts';
 export { transliterate, transliterateToken, detectScript, scriptsOf } from './transliterate.ts';

@@ -41,7 +41,7 @@ const Ping = Type.Object({
  * calling, not who may see what.
  */
 export async function buildLinkApp(
-  deps: Omit<InternalDeps, 'auth' | 'documents'>,
+  deps: Omit<InternalDeps, 'auth' | 'documents' | 'screening'>,
   opts: BuildLinkAppOptions,
 ): Promise<App> {
   void deps; // the ping needs nothing yet; client-user operations will use the database and key ring

@@ -123,7 +123,7 @@ describe('mTLS link', () => {
   let pki: PkiFiles;
   let other: PkiFiles;
   let database: TestDatabase;
-  let deps: Omit<InternalDeps, 'auth' | 'documents'>;
+  let deps: Omit<InternalDeps, 'auth' | 'documents' | 'screening'>;
   let link: App;
   let linkPort: number;
   let log: ReturnType<typeof memoryLogger>;

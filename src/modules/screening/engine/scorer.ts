@@ -1,0 +1,809 @@
+/**
+ * The name-pair scorer: aligns the tokens of a query name with those of one list name and turns
+ * the alignment into a score in [0, 1] plus a per-token explanation. Shared by the index's search
+ * (which supplies corpus IDF weights) and by `scoreNames` (which uses a built-in notion of generic
+ * words so that a pair can be scored without an index, as the name benchmark does).
+ *
+ * Why an order-free alignment rather than a string distance over the whole name: list names come
+ * in every order ("LAST, First", Arabic nasab chains, CJK family-first), with extra or missing
+ * middle names, and joined or split compounds; a whole-string distance punishes all of these and
+ * rewards accidental letter overlap between unrelated names. Each token is instead matched to its
+ * best partner (exact, nickname, initial, phonetic, edit...), and what is left unmatched on either
+ * side lowers the score, asymmetrically: an unmatched query token costs more than an unmatched list
+ * token, because list names carry more parts than customers type.
+ */
+import { phoneticKey, skeletonKey } from './keys.ts';
+import type { TokenExplanation } from './api.ts';
+import { normaliseName, type NameKind, type TokenRole } from './normalise.ts';
+import { asciiFold } from './transliterate.ts';
+import { countryCode } from '../lists/countries.ts';
+import { PERSON_SYMBOLS, SIMILAR_PAIRS, STOPWORDS } from './vocab.ts';
+
+/** A token ready for scoring: its normalised text, role, final weight and precomputed keys. */
+export interface ScoreToken {
+  text: string;
+  role: TokenRole;
+  /** Role hint × genericness (IDF) × family boost. */
+  weight: number;
+  /** False when the source token was in another script (a match is then a transliteration). */
+  latin: boolean;
+  /** Written in an abjad (Arabic, Hebrew): short vowels absent, so the consonant skeleton is the key. */
+  abjad: boolean;
+  /** The source token (original script), for same-script comparison of non-Latin names. */
+  orig: string;
+  /** The text used when joining adjacent tokens (a legal form's own form: "ag", not its class). */
+  join: string;
+  /** A country name inside an organisation name ("Banco Santander Mexico"): marks a subsidiary. */
+  geo?: boolean;
+  /** A middle name often left out (a patronymic): costs half when unmatched. */
+  soft?: boolean;
+  phon: string;
+  skel: string;
+}
+
+/** Similarity of two tokens and how it was reached. */
+export interface TokenSim {
+  sim: number;
+  how: TokenExplanation['how'];
+}
+
+export interface NameScore {
+  score: number;
+  tokens: TokenExplanation[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary-derived lookups
+
+function fold(s: string): string {
+  return asciiFold(s.normalize('NFKC').toLowerCase()).replace(/[^a-z0-9]+/g, '');
+}
+
+/** token → group ids; two tokens sharing a group are nickname (or cross-script) variants. */
+const NICK_GROUPS = new Map<string, number[]>();
+const XLIT_GROUPS = new Map<string, number[]>();
+function addGroup(map: Map<string, number[]>, members: string[], id: number): void {
+  for (const m of new Set(members.map(fold).filter((t) => t.length > 1))) {
+    const g = map.get(m);
+    if (g) g.push(id);
+    else map.set(m, [id]);
+  }
+}
+{
+  let id = 0;
+  for (const [k, v] of Object.entries(PERSON_SYMBOLS.personNick)) addGroup(NICK_GROUPS, [k, ...v], id++);
+  for (const [k, v] of Object.entries(PERSON_SYMBOLS.personNameParts)) addGroup(XLIT_GROUPS, [k, ...v], id++);
+}
+function shareGroup(map: Map<string, number[]>, a: string, b: string): boolean {
+  const ga = map.get(a);
+  if (!ga) return false;
+  const gb = map.get(b);
+  if (!gb) return false;
+  for (const x of ga) if (gb.includes(x)) return true;
+  return false;
+}
+
+/** Generational and honorific suffixes: kept, but they barely identify anyone. */
+const SUFFIX_SYMBOLS = new Set<string>();
+for (const k of ['jr', 'sr', 'esq', 'dr', 'prof', 'md', 'phd']) {
+  SUFFIX_SYMBOLS.add(k);
+  for (const v of PERSON_SYMBOLS.personSymbols[k] ?? []) SUFFIX_SYMBOLS.add(fold(v));
+}
+for (const k of ['ii', 'iii', 'iv']) SUFFIX_SYMBOLS.add(k);
+
+/**
+ * Words that are generic in names, for scoring without a corpus. With an index the IDF takes
+ * this role; without one (the pair benchmark, ad-hoc checks) these keep "Trading" or "Mohammed"
+ * from carrying a match on their own.
+ */
+const GENERIC_WORDS = new Set<string>([
+  ...'trading trade group international intl holding holdings company companies services service general global industries industry industrial enterprises enterprise investment investments bank national import export technology technologies systems solutions management partners capital development commercial corporation association foundation organization organisation society united new first world limited shipping logistics energy oil petroleum gas construction engineering consulting resources finance financial insurance agency center centre institute university office ministry department network media products manufacturing marketing business ventures fund trust associates east west north south middle asia africa europe america american middle'.split(
+    ' ',
+  ),
+]);
+const GENERIC_PERSON = new Set<string>();
+for (const p of STOPWORDS.genericPersonNames) for (const t of p.split(/\s+/)) GENERIC_PERSON.add(fold(t));
+for (const t of ['mohamed', 'mohammad', 'muhammed', 'mohammed', 'muhammad', 'ahmad', 'ahmed', 'ali', 'abu'])
+  GENERIC_PERSON.add(t);
+
+/** Built-in genericness factor for a token (used when no corpus IDF is available). */
+export function defaultGenericness(text: string): number {
+  if (GENERIC_WORDS.has(text)) return 0.45;
+  if (GENERIC_PERSON.has(text)) return 0.6;
+  return 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost-folded Damerau–Levenshtein (optimal string alignment)
+
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
+const SIMILAR = new Set<string>();
+for (const [a, b] of SIMILAR_PAIRS) {
+  SIMILAR.add(a + b);
+  SIMILAR.add(b + a);
+}
+for (const [a, b] of [
+  ['s', 'z'],
+  ['c', 's'],
+  ['k', 'q'],
+  ['v', 'w'],
+  ['f', 'v'],
+  ['d', 't'],
+  ['g', 'k'],
+  ['j', 'y'],
+  ['x', 'h'],
+] as const) {
+  SIMILAR.add(a + b);
+  SIMILAR.add(b + a);
+}
+
+// Substitution costs by char code (ASCII only: tokens are normalised to a-z0-9 before scoring,
+// original-script comparisons fall back to the plain rule).
+const SUB = new Float32Array(128 * 128).fill(1);
+for (let a = 0; a < 128; a++) SUB[a * 128 + a] = 0;
+for (const a of VOWELS) {
+  for (const b of VOWELS) if (a !== b) SUB[a.charCodeAt(0) * 128 + b.charCodeAt(0)] = 0.7;
+}
+for (const p of SIMILAR) {
+  if (p.length === 2) SUB[p.charCodeAt(0) * 128 + p.charCodeAt(1)] = 0.5;
+}
+
+function subCost(a: number, b: number): number {
+  if (a === b) return 0;
+  if (a < 128 && b < 128) return SUB[a * 128 + b]!;
+  return 1;
+}
+
+/** Deleting a doubled letter (Muhammad/Muhamad) or a silent h (Khaled/Kaled) costs less. */
+function indelCost(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (s.charCodeAt(i - 1) === c || s.charCodeAt(i + 1) === c) return 0.5;
+  if (c === 0x68) return 0.7;
+  // A final -s (Latvian/Lithuanian endings: Lavrovs, Sergejs; English plurals) is cheap.
+  if (c === 0x73 && i === s.length - 1 && i >= 4) return 0.6;
+  return 1;
+}
+
+let ROW0 = new Float64Array(64);
+let ROW1 = new Float64Array(64);
+let ROW2 = new Float64Array(64);
+
+/**
+ * Weighted OSA distance between two short strings. Stops early and returns a value above `max`
+ * once every cell of a row exceeds it (the scorer only needs to know "within budget or not").
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  const n = a.length;
+  const m = b.length;
+  if (n === 0) {
+    let c = 0;
+    for (let j = 0; j < m; j++) c += indelCost(b, j);
+    return c;
+  }
+  if (m === 0) return editDistance(b, a, max);
+  if (m + 1 > ROW0.length) {
+    ROW0 = new Float64Array(m + 1);
+    ROW1 = new Float64Array(m + 1);
+    ROW2 = new Float64Array(m + 1);
+  }
+  let prev2 = ROW0;
+  let prev = ROW1;
+  let cur = ROW2;
+  prev[0] = 0;
+  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + indelCost(b, j - 1);
+  for (let i = 1; i <= n; i++) {
+    const v0 = prev[0]! + indelCost(a, i - 1);
+    cur[0] = v0;
+    let rowMin = v0;
+    const ca = a.charCodeAt(i - 1);
+    const ca2 = i > 1 ? a.charCodeAt(i - 2) : -1;
+    const delA = indelCost(a, i - 1);
+    for (let j = 1; j <= m; j++) {
+      const cb = b.charCodeAt(j - 1);
+      let v = prev[j - 1]! + subCost(ca, cb);
+      const del = prev[j]! + delA;
+      if (del < v) v = del;
+      const ins = cur[j - 1]! + indelCost(b, j - 1);
+      if (ins < v) v = ins;
+      if (j > 1 && ca !== cb && ca === b.charCodeAt(j - 2) && ca2 === cb) {
+        const t = prev2[j - 2]! + 0.8;
+        if (t < v) v = t;
+      }
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return rowMin;
+    const tmp = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = tmp;
+  }
+  return prev[m]!;
+}
+
+/** The largest edit cost still accepted as "the same token", by length (short tokens: almost none). */
+export function editAllowance(len: number): number {
+  if (len <= 3) return 0.8;
+  if (len <= 5) return 1;
+  if (len <= 8) return 2;
+  return 2.5;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token similarity
+
+const NONE: TokenSim = { sim: 0, how: 'missing' };
+/** How fast similarity falls with the relative edit cost (1 edit in 7 letters ≈ 0.79). */
+const SIM_SLOPE = 1.5;
+
+function isNumber(t: ScoreToken): boolean {
+  return t.role === 'number';
+}
+
+/** Generic organisation words that are interchangeable in practice (Company / Corporation). */
+const ORG_SUFFIXES = new Set(['company', 'corporation', 'corp', 'incorporated']);
+
+function sortedLetters(s: string): string {
+  return [...s].sort().join('');
+}
+
+/** Similarity of a query token and a list token; 0 when they should not align. */
+export function tokenSim(q: ScoreToken, c: ScoreToken): TokenSim {
+  const a = q.text;
+  const b = c.text;
+  const ql = q.role === 'legal_form';
+  const cl = c.role === 'legal_form';
+  if (ql || cl) {
+    // Two different legal forms still sit in the same slot: aligned, at a discount.
+    if (ql && cl) return { sim: a === b ? 1 : 0.55, how: 'legal_form' };
+    return NONE;
+  }
+  if (a === b) return { sim: 1, how: q.latin && c.latin ? 'exact' : 'transliteration' };
+  if (isNumber(q) || isNumber(c)) return NONE;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 1 || lb === 1) {
+    // An initial stands for any name with that first letter (J ↔ John), never for another initial.
+    if (la !== lb && a[0] === b[0]) return { sim: 0.82, how: 'initial' };
+    return NONE;
+  }
+  if (shareGroup(XLIT_GROUPS, a, b)) return { sim: 0.95, how: 'transliteration' };
+  if (!q.latin && !c.latin) {
+    // Both in the same non-Latin script: compare the letters as written. One changed Han or
+    // Hangul character is a different name even when the romanisations are one letter apart.
+    const L = Math.max(q.orig.length, c.orig.length);
+    const d = editDistance(q.orig, c.orig, L);
+    if (d > editAllowance(L * 2) / 2) return NONE;
+    return { sim: Math.max(0, 1 - (SIM_SLOPE * d) / L), how: 'edit' };
+  }
+  if (shareGroup(NICK_GROUPS, a, b)) return { sim: 0.88, how: 'nickname' };
+  if (ORG_SUFFIXES.has(a) && ORG_SUFFIXES.has(b)) return { sim: 0.9, how: 'legal_form' };
+  const L = la > lb ? la : lb;
+  const short = la < lb ? la : lb;
+  // Cheap length filter before the O(n·m) distance: too different in length to be one token.
+  if (L - short > 3 && L - short > L * 0.4) return NONE;
+  // Beyond the allowance only the phonetic/skeleton keys can still match, and they need `rel`
+  // only roughly: cap the work at a distance that makes the bonus negligible.
+  const keysMatch = q.phon === c.phon || q.skel === c.skel;
+  const d = editDistance(a, b, keysMatch ? L : editAllowance(L));
+  const rel = Math.max(0, 1 - d / L);
+  let best: TokenSim = NONE;
+  if (d <= editAllowance(L)) best = { sim: Math.max(0, 1 - (SIM_SLOPE * d) / L), how: 'edit' };
+  const crossScript = !q.latin || !c.latin;
+  const abjad = q.abjad || c.abjad;
+  if (q.phon === c.phon && (q.phon.length >= 3 || (abjad && q.phon.length >= 2))) {
+    const s = 0.78 + 0.17 * rel;
+    if (s > best.sim) best = { sim: s, how: crossScript ? 'transliteration' : 'phonetic' };
+  } else if (q.skel === c.skel && (q.skel.length >= 3 || (abjad && q.skel.length >= 2))) {
+    // Only an abjad's missing vowels justify trusting the bare skeleton; for Latin spellings
+    // and syllabic romanisations (Han, Hangul) it is too loose (ming ↔ manchi).
+    const s = (abjad ? 0.78 : 0.62) + 0.17 * rel;
+    if (s > best.sim) best = { sim: s, how: crossScript ? 'transliteration' : 'skeleton' };
+  }
+  // A token typed backwards or scrambled (nituP for Putin): the same letters in another order.
+  // Checked last and only for equal lengths, since sorting allocates.
+  if (
+    best.sim < 0.75 &&
+    la === lb &&
+    la >= 5 &&
+    charSum(a) === charSum(b) &&
+    sortedLetters(a) === sortedLetters(b)
+  ) {
+    return { sim: 0.75, how: 'edit' };
+  }
+  return best;
+}
+
+function charSum(s: string): number {
+  let x = 0;
+  for (let i = 0; i < s.length; i++) x += s.charCodeAt(i);
+  return x;
+}
+
+/** Similarity of a joined token and the concatenation of two adjacent tokens (binladen/bin laden). */
+function joinedSim(joined: string, cat: string): number {
+  // Joined and split spellings keep their first or last letter; checking that first skips most
+  // pairs before the distance ("Andrang Heta" / "'Ndrangheta" keep the last).
+  if (joined.charCodeAt(0) !== cat.charCodeAt(0) && joined.at(-1) !== cat.at(-1)) return 0;
+  if (cat === joined) return 0.97;
+  const L = Math.max(cat.length, joined.length);
+  if (Math.abs(cat.length - joined.length) > 2) return 0;
+  const d = editDistance(joined, cat, editAllowance(L));
+  if (d > editAllowance(L)) return 0;
+  return Math.max(0, 0.97 - (SIM_SLOPE * d) / L);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+/** Map a schema to the normaliser's kind of name. */
+export function kindOfSchema(schema: string | undefined): NameKind {
+  if (schema === undefined || schema === '' || schema === 'Thing' || schema === 'LegalEntity')
+    return 'unknown';
+  return schema === 'Person' ? 'person' : 'entity';
+}
+
+// Number words and ordinals, so "Brigade Forty-Four" meets "Brigade 44" and "1st" meets "First".
+const UNITS =
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'.split(
+    ' ',
+  );
+const TENS = 'twenty thirty forty fifty sixty seventy eighty ninety'.split(' ');
+const ORDINALS = 'first second third fourth fifth sixth seventh eighth ninth tenth'.split(' ');
+const NUMBER_WORDS = new Map<string, number>();
+UNITS.forEach((w, i) => NUMBER_WORDS.set(w, i));
+TENS.forEach((w, i) => NUMBER_WORDS.set(w, 20 + 10 * i));
+ORDINALS.forEach((w, i) => NUMBER_WORDS.set(w, i + 1));
+const ORDINAL_DIGITS = /^(\d+)(st|nd|rd|th)$/;
+
+// Abbreviations in organisation names, expanded so "Int'l" meets "International".
+const ABBREVIATIONS = new Map<string, string>(
+  Object.entries({
+    intl: 'international',
+    natl: 'national',
+    co: 'company',
+    bros: 'brothers',
+    mfg: 'manufacturing',
+    svcs: 'services',
+    assn: 'association',
+    assoc: 'association',
+    dept: 'department',
+    univ: 'university',
+    inst: 'institute',
+    grp: 'group',
+    hldgs: 'holdings',
+    mgmt: 'management',
+    dev: 'development',
+    intern: 'international',
+  }),
+);
+// Legal-form abbreviations that sometimes trail a person's name by mistake ("Nicolás Maduro SA").
+const PERSON_LEGAL_SUFFIX = new Set([
+  'sa',
+  'llc',
+  'ltd',
+  'inc',
+  'gmbh',
+  'ag',
+  'plc',
+  'bv',
+  'nv',
+  'srl',
+  'spa',
+  'corp',
+]);
+
+// Offices written before a name ("President Erdoğan"): not part of the name.
+const OFFICE_TITLES = new Set([
+  'president',
+  'minister',
+  'premier',
+  'chancellor',
+  'king',
+  'queen',
+  'prince',
+  'princess',
+  'emir',
+  'senator',
+  'governor',
+  'ambassador',
+  'colonel',
+  'general',
+]);
+
+function isCountryName(text: string): boolean {
+  const c = countryCode(text);
+  return c !== undefined && c.length === 2;
+}
+
+// Patronymics (Vladimirovich, Viktorovna): a middle name that lists often omit.
+const PATRONYMIC = /(ovich|evich|ovych|evych|ovna|evna|ivna|ich|ogly|oglu|kyzy|qizi)$/;
+
+// Dotted acronyms ("A.B.C.", "o.O.O.") are one word in organisation names.
+const DOTTED_ACRONYM = /(?<![\p{L}\p{N}])\p{L}(?:\.\s?\p{L})+\.?(?![\p{L}\p{N}])/gu;
+
+function isAbjad(cc: number): boolean {
+  return (
+    (cc >= 0x590 && cc <= 0x6ff) ||
+    (cc >= 0x750 && cc <= 0x77f) ||
+    (cc >= 0x8a0 && cc <= 0x8ff) ||
+    (cc >= 0xfb1d && cc <= 0xfdff) ||
+    (cc >= 0xfe70 && cc <= 0xfeff)
+  );
+}
+
+/**
+ * "HAKIM MURAD, ABDUL" → "ABDUL HAKIM MURAD": a person name with one comma that the normaliser
+ * could not reorder (more than one word before the comma) is read as "family part, given part".
+ */
+function commaFlip(raw: string, kind: NameKind): string | undefined {
+  if (kind === 'entity') return undefined;
+  const i = raw.indexOf(',');
+  if (i < 0 || raw.indexOf(',', i + 1) >= 0) return undefined;
+  const before = raw.slice(0, i).trim();
+  const after = raw.slice(i + 1).trim();
+  if (!before || !after || after.split(/\s+/).length > 3) return undefined;
+  return `${after} ${before}`;
+}
+
+/**
+ * Normalise a raw name into score tokens. `generic(text)` is the genericness factor (corpus IDF or
+ * the built-in list). The family name counts 1.3×; in a person name written without a comma the
+ * last ordinary token is taken as the family name.
+ */
+export function scoreTokens(raw: string, kind: NameKind, generic: (text: string) => number): ScoreToken[] {
+  const input = kind === 'person' ? raw : raw.replace(DOTTED_ACRONYM, (m) => m.replace(/[.\s]/g, '') + ' ');
+  let norm = normaliseName(input, { kind });
+  if (!norm.tokens.some((t) => t.role === 'family')) {
+    const flipped = commaFlip(input, kind);
+    if (flipped) norm = normaliseName(flipped, { kind });
+  }
+  const toks = norm.tokens;
+  const out: ScoreToken[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    let text = t.text;
+    let role = t.role;
+    // Number words → digits ("forty four" → 44), ordinals → their number.
+    if (role !== 'legal_form' && role !== 'stopword') {
+      const od = ORDINAL_DIGITS.exec(text);
+      if (od) text = od[1]!;
+      const n = NUMBER_WORDS.get(text);
+      if (n !== undefined && toks.length > 1) {
+        let v = n;
+        const nt = toks[i + 1]?.text;
+        const nx =
+          nt === undefined
+            ? undefined
+            : (NUMBER_WORDS.get(nt) ?? (/^[1-9]$/.test(nt) ? Number(nt) : undefined));
+        if (n >= 20 && nx !== undefined && nx > 0 && nx < 10) {
+          v += nx;
+          i++;
+        }
+        text = String(v);
+      }
+      if (/^\d+$/.test(text)) role = 'number';
+    }
+    if (kind !== 'person' && role !== 'legal_form') text = ABBREVIATIONS.get(text) ?? text;
+    let weight = t.weightHint;
+    let geo = false;
+    if (kind !== 'entity' && i === toks.length - 1 && i >= 2 && PERSON_LEGAL_SUFFIX.has(text)) {
+      role = 'legal_form';
+      weight = 0.1;
+    }
+    if (role !== 'legal_form' && role !== 'stopword' && role !== 'number') weight *= generic(text);
+    if (SUFFIX_SYMBOLS.has(text) && toks.length > 1) weight = 0.15;
+    if (kind !== 'entity' && i === 0 && toks.length > 1 && OFFICE_TITLES.has(text)) weight = 0.1;
+    if (kind !== 'person' && role === 'unknown' && text.length > 3 && isCountryName(text)) geo = true;
+    // A patronymic left out costs half, but one that differs still counts as a conflict.
+    const soft = kind !== 'entity' && PATRONYMIC.test(text) && i > 0 && i < toks.length - 1;
+    if (role === 'family') weight *= 1.3;
+    // A repeated token ("Sergey Sergey Shoigu") adds nothing.
+    if (seen.has(text) && role !== 'number') weight *= 0.05;
+    seen.add(text);
+    let latin = true;
+    let abjad = false;
+    for (let k = 0; k < t.original.length; k++) {
+      const cc = t.original.charCodeAt(k);
+      if (cc > 0x24f) {
+        latin = false;
+        abjad = isAbjad(cc);
+        break;
+      }
+    }
+    out.push({
+      text,
+      role,
+      weight,
+      latin,
+      abjad,
+      orig: t.original,
+      join: t.form ?? text,
+      geo,
+      soft,
+      phon: phoneticKey(text),
+      skel: skeletonKey(text),
+    });
+  }
+  if (kind === 'person' && !out.some((t) => t.role === 'family')) {
+    for (let i = out.length - 1; i > 0; i--) {
+      const t = out[i]!;
+      if (t.role === 'unknown') {
+        t.weight *= 1.15;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alignment
+
+interface Edge {
+  qi: number;
+  /** Last query token covered (> qi for a split query compound: "bin laden" vs "binladen"). */
+  qe: number;
+  ci: number;
+  ce: number;
+  sim: number;
+  how: TokenExplanation['how'];
+}
+
+/** Tuning of the unmatched-token costs, by kind of name. */
+export interface ScoreParams {
+  /** Cost of an unmatched list token at either end of the name (relative to a query token). */
+  extraEdge: number;
+  /** Cost of an unmatched list token inside the name (a middle name the customer left out). */
+  extraInner: number;
+  /** Cost of an unmatched query token inside the name. */
+  missingInner: number;
+  /** Penalty per crossing pair of aligned tokens, as a fraction of all pairs. */
+  order: number;
+}
+
+const PERSON_PARAMS: ScoreParams = { extraEdge: 0.7, extraInner: 0.3, missingInner: 0.45, order: 0.35 };
+const ENTITY_PARAMS: ScoreParams = { extraEdge: 0.6, extraInner: 0.7, missingInner: 1, order: 0.06 };
+const UNKNOWN_PARAMS: ScoreParams = { extraEdge: 0.7, extraInner: 0.4, missingInner: 0.6, order: 0.12 };
+
+export function paramsFor(kind: NameKind): ScoreParams {
+  return kind === 'person' ? PERSON_PARAMS : kind === 'entity' ? ENTITY_PARAMS : UNKNOWN_PARAMS;
+}
+
+/** Cost of an unmatched country name in an organisation name (a subsidiary is another entity). */
+const GEO_EXTRA = 1.6;
+
+/** "X bin Y" against "Y bin X": son and father swapped, another person. */
+const BIN_SWAP = 0.3;
+
+/** Penalty when the first names of the two sides are aligned with other positions. */
+const SLOT_SWAP = 0;
+
+/** Extra cost of a substitution (a token on each side unmatched), per unit of weight. */
+const CONFLICT = 2;
+
+function isSignificant(t: ScoreToken): boolean {
+  return t.role !== 'stopword' && t.role !== 'legal_form' && t.weight > 0.25;
+}
+
+/** Whether the names either side of a query "bin" align with the other side's reversed pair. */
+function binSwapped(q: ScoreToken[], c: ScoreToken[], qUsed: Int32Array, chosen: Edge[]): boolean {
+  for (let i = 1; i + 1 < q.length; i++) {
+    if (q[i]!.text !== 'bin' || q[i]!.role !== 'stopword') continue;
+    const a = qUsed[i - 1]!;
+    const b = qUsed[i + 1]!;
+    if (a < 0 || b < 0) continue;
+    const ca = chosen[a]!.ci;
+    const cb = chosen[b]!.ci;
+    if (cb + 2 === ca && c[cb + 1]?.text === 'bin') return true;
+  }
+  return false;
+}
+
+/** Index of the first and last significant tokens (the given and family name slots). */
+function ends(ts: ScoreToken[]): [number, number] {
+  let a = 0;
+  while (a < ts.length - 1 && !isSignificant(ts[a]!)) a++;
+  let b = ts.length - 1;
+  while (b > 0 && !isSignificant(ts[b]!)) b--;
+  return [a, b];
+}
+
+/**
+ * Align and score. `sim` may be a memoised tokenSim. `ordered` is false when the query holds a
+ * comma: its writer chose an explicit order ("LAST, First ...") that token order no longer shows.
+ */
+export function scoreAligned(
+  q: ScoreToken[],
+  c: ScoreToken[],
+  kind: NameKind,
+  sim: (qi: number, ci: number) => TokenSim = (qi, ci) => tokenSim(q[qi]!, c[ci]!),
+  explain = true,
+  ordered = true,
+): NameScore {
+  const nq = q.length;
+  const nc = c.length;
+  if (nq === 0 || nc === 0) return { score: 0, tokens: [] };
+  const edges: Edge[] = [];
+  for (let i = 0; i < nq; i++) {
+    for (let j = 0; j < nc; j++) {
+      const s = sim(i, j);
+      if (s.sim > 0.5) edges.push({ qi: i, qe: i, ci: j, ce: j, sim: s.sim, how: s.how });
+    }
+  }
+  // Joined/split tokens: one side's token against 2–3 adjacent tokens of the other side.
+  joinEdges(q, c, false, edges);
+  joinEdges(c, q, true, edges);
+  // Greedy maximum alignment: best similarity first, heavier tokens break ties.
+  edges.sort(
+    (x, y) => y.sim - x.sim || q[y.qi]!.weight + c[y.ci]!.weight - q[x.qi]!.weight - c[x.ci]!.weight,
+  );
+  const qUsed = new Int32Array(nq).fill(-1);
+  const cUsed = new Int32Array(nc).fill(-1);
+  const chosen: Edge[] = [];
+  outer: for (const e of edges) {
+    for (let i = e.qi; i <= e.qe; i++) if (qUsed[i]! >= 0) continue outer;
+    for (let j = e.ci; j <= e.ce; j++) if (cUsed[j]! >= 0) continue outer;
+    const k = chosen.length;
+    chosen.push(e);
+    for (let i = e.qi; i <= e.qe; i++) qUsed[i] = k;
+    for (let j = e.ci; j <= e.ce; j++) cUsed[j] = k;
+  }
+
+  const params = paramsFor(kind);
+  let num = 0;
+  let den = 0;
+  let strong = false;
+  for (const e of chosen) {
+    let wq = 0;
+    for (let i = e.qi; i <= e.qe; i++) wq += q[i]!.weight;
+    let wc = 0;
+    for (let j = e.ci; j <= e.ce; j++) wc += c[j]!.weight;
+    // An initial carries only an initial's evidence, whichever side it is on.
+    if (e.how === 'initial') wq = wc = Math.min(wq, wc);
+    else if (e.how !== 'legal_form' && e.sim >= 0.75 && wq > 0.25) strong = true;
+    // An acronym spelling out several words is as strong as a word.
+    if (e.how === 'initial' && (e.ce > e.ci || e.qe > e.qi)) strong = true;
+    num += e.sim * (wq + wc);
+    den += wq + wc;
+  }
+  const [qa, qb] = ends(q);
+  const [ca, cb] = ends(c);
+  let qMissing = 0;
+  let qMissingSig = 0;
+  let qNumUnmatched = false;
+  let qLegal = false;
+  for (let i = 0; i < nq; i++) {
+    const t = q[i]!;
+    if (t.role === 'legal_form') qLegal = true;
+    if (qUsed[i]! >= 0) continue;
+    const inner = i !== qa && i !== qb;
+    qMissing += t.weight * (t.geo ? GEO_EXTRA : inner ? params.missingInner : 1) * (t.soft ? 0.5 : 1);
+    if (isSignificant(t)) qMissingSig += t.weight;
+    if (t.role === 'number') qNumUnmatched = true;
+  }
+  let cExtra = 0;
+  let cExtraSig = 0;
+  let cNumUnmatched = false;
+  let cNumWeight = 0;
+  let cLegal = false;
+  for (let j = 0; j < nc; j++) {
+    const t = c[j]!;
+    if (t.role === 'legal_form') cLegal = true;
+    if (cUsed[j]! >= 0) continue;
+    const inner = j !== ca && j !== cb;
+    cExtra +=
+      t.weight * (t.geo ? GEO_EXTRA : inner ? params.extraInner : params.extraEdge) * (t.soft ? 0.5 : 1);
+    if (isSignificant(t)) cExtraSig += t.weight;
+    if (t.role === 'number') {
+      cNumUnmatched = true;
+      cNumWeight += t.weight * (inner ? params.extraInner : params.extraEdge);
+    }
+  }
+  // A token on each side left unmatched is a substitution (another person's name in that slot),
+  // which is stronger evidence against than a token merely absent on one side.
+  // A number on one side only ("Victory" vs "Victory 3") is a weaker signal than two numbers
+  // that differ, which the multiplier below handles.
+  if (cNumUnmatched && !qNumUnmatched && !q.some((t) => t.role === 'number')) cExtra -= cNumWeight / 2;
+  const conflict = Math.min(qMissingSig, cExtraSig);
+  den += 2 * qMissing + 2 * cExtra + CONFLICT * conflict;
+  let score = den > 0 ? num / den : 0;
+
+  // Initials alone ("N.N.") are not enough to call a name the same.
+  if (!strong) score *= 0.75;
+  // Numbers identify companies and vessels ("Alpha 1" vs "Alpha 2"): a contradiction is strong.
+  if (qNumUnmatched && cNumUnmatched) score *= 0.6;
+  // Two different legal forms (GmbH vs Inc): a small penalty.
+  if (qLegal && cLegal && !chosen.some((e) => e.how === 'legal_form' && e.sim === 1)) score -= 0.06;
+  // Order: alignment is order-free, but crossing pairs cost (more for persons, where
+  // "Friedrich Hans" and "Hans Friedrich" may be two people).
+  // Names written in other scripts follow other conventions (family name first in Cyrillic
+  // registers, CJK): their order says nothing.
+  if (ordered && chosen.length >= 2 && q.every((t) => t.latin)) {
+    const sorted = chosen.filter((e) => q[e.qi]!.role !== 'stopword').sort((x, y) => x.qi - y.qi);
+    let inv = 0;
+    let pairs = 0;
+    for (let a = 0; a < sorted.length; a++) {
+      for (let b = a + 1; b < sorted.length; b++) {
+        pairs++;
+        if (sorted[a]!.ci > sorted[b]!.ci) inv++;
+      }
+    }
+    if (pairs > 0 && inv > 0) score -= params.order * (inv / pairs);
+    // The given-name slot swapped with another (ABDULLAH BIN OMAR vs OMAR BIN ABDULLAH): in
+    // patronymic naming that is a father and son, not one person written twice.
+    if (kind !== 'entity' && inv > 0 && binSwapped(q, c, qUsed, chosen)) score -= BIN_SWAP;
+    if (kind !== 'entity' && inv > 0) {
+      const [qa] = ends(q);
+      const [ca] = ends(c);
+      const qk = qUsed[qa]!;
+      const ck = cUsed[ca]!;
+      if (qk >= 0 && ck >= 0 && qk !== ck && chosen[qk]!.ci !== ca && chosen[ck]!.qi !== qa)
+        score -= SLOT_SWAP;
+    }
+  }
+  if (score < 0) score = 0;
+  if (score > 1) score = 1;
+
+  const tokens: TokenExplanation[] = [];
+  if (explain) {
+    for (let i = 0; i < nq; i++) {
+      const k = qUsed[i]!;
+      const t = q[i]!;
+      if (k < 0) {
+        tokens.push({ query: t.text, matched: null, how: 'missing', weight: round(t.weight), score: 0 });
+        continue;
+      }
+      const e = chosen[k]!;
+      const matched = c
+        .slice(e.ci, e.ce + 1)
+        .map((x) => x.text)
+        .join(' ');
+      tokens.push({ query: t.text, matched, how: e.how, weight: round(t.weight), score: round(e.sim) });
+    }
+    for (let j = 0; j < nc; j++) {
+      if (cUsed[j]! >= 0) continue;
+      tokens.push({ query: '', matched: c[j]!.text, how: 'extra', weight: round(c[j]!.weight), score: 0 });
+    }
+  }
+  return { score, tokens };
+}
+
+/**
+ * Edges where one token of `one` equals 2–3 adjacent tokens of `many` joined ("binladen"), or is
+ * their initials ("JC" for Jean-Claude, "PLA" for People's Liberation Army).
+ */
+function joinEdges(one: ScoreToken[], many: ScoreToken[], swapped: boolean, edges: Edge[]): void {
+  if (many.length < 2) return;
+  const push = (i: number, j: number, k: number, sim: number, how: TokenExplanation['how']): void => {
+    edges.push(swapped ? { qi: j, qe: k, ci: i, ce: i, sim, how } : { qi: i, qe: i, ci: j, ce: k, sim, how });
+  };
+  for (let i = 0; i < one.length; i++) {
+    const t = one[i]!;
+    if (t.role === 'legal_form' || t.role === 'number') continue;
+    const tl = t.join.length;
+    for (let j = 0; j + 1 < many.length; j++) {
+      let cat = '';
+      let initials = '';
+      for (let k = j; k < many.length && k < j + 5; k++) {
+        const m = many[k]!;
+        cat += m.join;
+        if (m.role === 'legal_form') initials += '#';
+        else if (m.role !== 'stopword' || m.text.length > 2) initials += m.text[0];
+        if (k === j) continue;
+        if (tl >= 2 && tl <= 5 && initials === t.join && many[k]!.text.length > 1) {
+          push(i, j, k, 0.8, 'initial');
+        }
+        if (k >= j + 3 || tl < 4 || cat.length > tl + 2) continue;
+        if (cat.length < tl - 2) continue;
+        const s = joinedSim(t.join, cat);
+        if (s > 0.6) push(i, j, k, s, 'joined');
+      }
+    }
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

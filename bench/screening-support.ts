@@ -27,6 +27,15 @@ export interface Engine {
   realIndex: boolean;
   buildIndex(entities: Iterable<ListEntity>): ScreeningIndex;
   scoreNames(query: string, candidate: string, schema?: ListSchema): { score: number; tokens: unknown };
+  /** Prepared-pair scoring (names normalised once, as inside search), when matcher.ts offers it. */
+  prepareName?: (name: string, schema?: ListSchema) => unknown;
+  scorePrepared?: (query: unknown, candidate: unknown) => number;
+  /** Incremental build straight from the importers, when matcher.ts offers it. */
+  IndexBuilder?: new () => {
+    add(e: ListEntity): void;
+    addAsync(entities: AsyncIterable<ListEntity>): Promise<unknown>;
+    finish(): ScreeningIndex;
+  };
 }
 
 const MATCHER = '../src/modules/screening/engine/matcher.ts';
@@ -70,6 +79,10 @@ export async function loadEngine(force?: string): Promise<Engine> {
     realIndex,
     buildIndex: realIndex ? m.buildIndex! : standIn.buildIndex,
     scoreNames: realScore ? m.scoreNames! : standIn.scoreNames,
+    ...(realScore && m.prepareName && m.scorePrepared
+      ? { prepareName: m.prepareName, scorePrepared: m.scorePrepared }
+      : {}),
+    ...(realIndex && m.IndexBuilder ? { IndexBuilder: m.IndexBuilder } : {}),
   };
 }
 
@@ -226,6 +239,18 @@ export function dataPaths(dir: string): DataPaths {
       comments: join(ofac, 'sdn_comments.csv'),
     },
   };
+}
+
+/**
+ * UN XML + OFAC SDN 2021-07 straight from the importers' generators into the engine's incremental
+ * builder (no array of parsed entities is held); falls back to loadLists + buildIndex.
+ */
+export async function buildFromFiles(engine: Engine, paths: DataPaths): Promise<ScreeningIndex> {
+  if (!engine.IndexBuilder) return engine.buildIndex((await loadLists(paths)).all);
+  const b = new engine.IndexBuilder();
+  for (const xml of paths.unXml) await b.addAsync(importUnXml(xml));
+  await b.addAsync(importOfacCsv(paths.ofac, { list: 'sdn' }));
+  return b.finish();
 }
 
 /** UN XML + OFAC SDN 2021-07, parsed from the raw files; `all` is UN then OFAC. */

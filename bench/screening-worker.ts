@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_THRESHOLD, type ScreeningQuery } from '../src/modules/screening/engine/api.ts';
-import { dataPaths, loadEngine, loadLists } from './screening-support.ts';
+import { buildFromFiles, dataPaths, loadEngine } from './screening-support.ts';
 
 export interface WorkerJob {
   data: string;
@@ -22,8 +22,7 @@ export interface WorkerResult {
 const job = workerData as WorkerJob;
 const engine = await loadEngine(job.engine);
 const t0 = performance.now();
-const lists = await loadLists(dataPaths(job.data));
-const index = engine.buildIndex(lists.all);
+const index = await buildFromFiles(engine, dataPaths(job.data));
 const t1 = performance.now();
 let alerts = 0;
 for (const q of job.customers) {

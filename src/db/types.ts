@@ -458,7 +458,7 @@ export interface ScreeningAlertsTable {
   list: string;
   entity_id: string;
   entity_hash: string;
-  snapshot_id: string;
+  snapshot_id: string | null;
   run_id: string;
   score: number;
   matched_name: string;

@@ -126,6 +126,29 @@ const ScannerSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Screening: the built-in engine by default; a vendor's API (yente-style matching protocol, https)
+ * instead when `vendor` is set. Names then leave the installation: a documented choice.
+ */
+const ScreeningSchema = Type.Object(
+  {
+    vendor: Type.Union([
+      Type.Null(),
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https://' }),
+          dataset: Type.String({ minLength: 1, maxLength: 100 }),
+          apiKey: Type.Optional(Type.String({ minLength: 1 })),
+          caFile: Type.Optional(Type.String({ minLength: 1 })),
+          timeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
+        },
+        { additionalProperties: false },
+      ),
+    ]),
+  },
+  { additionalProperties: false },
+);
+
 const ConfigSchema = Type.Object(
   {
     profile: Type.Union([Type.Literal('development'), Type.Literal('production')]),
@@ -144,6 +167,7 @@ const ConfigSchema = Type.Object(
     auth: AuthSchema,
     documents: DocumentsSchema,
     scanner: ScannerSchema,
+    screening: ScreeningSchema,
     internal: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -323,6 +347,12 @@ export const ENV_VARS: readonly { env: string; path: string; kind: Kind; help: s
     help: 'accept uploads unscanned when clamd is unavailable (audited; default false)',
   },
   {
+    env: 'DOSSIER_SCREENING_VENDOR_API_KEY',
+    path: 'screening.vendor.apiKey',
+    kind: 'string',
+    help: 'API key of the screening vendor (secret; the vendor itself is set in the config file)',
+  },
+  {
     env: 'DOSSIER_INTERNAL_HOST',
     path: 'internal.host',
     kind: 'string',
@@ -446,6 +476,7 @@ function defaults(): Record<string, unknown> {
       scanTimeoutMs: 300000,
       failOpen: false,
     },
+    screening: { vendor: null },
     internal: {
       host: '127.0.0.1',
       port: 8443,

@@ -53,11 +53,12 @@ CREATE TABLE screening_runs (
 );
 CREATE INDEX screening_runs_subject_idx ON screening_runs (subject_id, created_at) WHERE subject_id IS NOT NULL;
 
--- The right to manage the lists themselves, given to the built-in Administrator and Compliance
--- officer roles (kept sorted, as stored).
+-- The right to manage the lists themselves, given to the built-in Compliance officer role (kept
+-- sorted, as stored): which lists a firm screens against is a compliance decision, and the
+-- Administrator holds no screening right.
 UPDATE roles
    SET rights = ARRAY(SELECT DISTINCT r FROM unnest(rights || ARRAY['screening:lists']) AS r ORDER BY r)
- WHERE id IN ('d0551e40-0000-4000-8000-000000000001', 'd0551e40-0000-4000-8000-000000000002');
+ WHERE id = 'd0551e40-0000-4000-8000-000000000002';
 
 -- The programme's screening profile: the threshold (onboarding leans to recall, 0.70; a payments
 -- programme might use 0.80), the lists screened against (null: every list) and which kinds of
@@ -76,7 +77,8 @@ CREATE TABLE screening_alerts (
   list          text NOT NULL,
   entity_id     text NOT NULL,
   entity_hash   text NOT NULL,
-  snapshot_id   uuid NOT NULL REFERENCES list_snapshots (id),
+  -- null for a vendor provider's hit (its list versions are the vendor's).
+  snapshot_id   uuid REFERENCES list_snapshots (id),
   run_id        uuid NOT NULL REFERENCES screening_runs (id),
   score         double precision NOT NULL,
   matched_name  text NOT NULL,

@@ -5,7 +5,7 @@
  *
  * The catalogue covers every function Dossier has or is planned to have, so that roles can be
  * composed once and keep their meaning as functions arrive. Some rights are declared by no route
- * yet: `screening:resolve` (alert decisions, issue 6) and `audit:export` (exports of the trail). Holding them grants nothing until then.
+ * yet: `audit:export` (exports of the trail). Holding them grants nothing until then.
  * `application:approve` and `risk:override` are used by the four-eyes rules of programme
  * transitions and by setting an application's risk level.
  *

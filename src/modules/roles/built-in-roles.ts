@@ -33,7 +33,6 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'programme:members',
       'programme:read',
       'role:manage',
-      'screening:lists',
       'trusted-network:manage',
       'user:manage',
     ],

@@ -30,7 +30,7 @@ export interface AlertView {
   decidedBy: string | null;
   decidedAt: string | null;
   runId: string;
-  snapshotId: string;
+  snapshotId: string | null;
   version: number;
   createdAt: string;
 }
@@ -108,7 +108,7 @@ export async function raiseAlerts(
         list: m.list,
         entity_id: m.entityId,
         entity_hash: m.entityHash,
-        snapshot_id: m.snapshotId,
+        snapshot_id: m.snapshotId || null,
         run_id: run.runId,
         score: m.score,
         matched_name: m.matchedName,

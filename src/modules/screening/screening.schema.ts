@@ -104,7 +104,7 @@ export const AlertView = Type.Object({
   decidedBy: Type.Union([Type.String(), Type.Null()]),
   decidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   runId: Type.String({ format: 'uuid' }),
-  snapshotId: Type.String({ format: 'uuid' }),
+  snapshotId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
 });

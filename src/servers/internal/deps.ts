@@ -3,7 +3,7 @@ import type { Database } from '../../db/connect.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import type { DocumentServices } from '../../modules/documents/index.ts';
-import type { BuiltInScreeningProvider } from '../../modules/screening/index.ts';
+import type { ScreeningProvider } from '../../modules/screening/index.ts';
 import type { AuthServices } from './auth-services.ts';
 
 export interface InternalDeps {
@@ -12,6 +12,6 @@ export interface InternalDeps {
   keyring: Keyring;
   auth: AuthServices;
   documents: DocumentServices;
-  /** The built-in screening engine (one index per process). */
-  screening: BuiltInScreeningProvider;
+  /** The screening provider: the built-in engine (one index per process), or a vendor's API. */
+  screening: ScreeningProvider & { invalidate?(): void };
 }

@@ -19,7 +19,12 @@ import {
 } from '../../modules/documents/index.ts';
 import { createAuthServices, type AuthServices } from './auth-services.ts';
 import { createDocumentServices } from './document-services.ts';
-import { BuiltInScreeningProvider, runScreeningJobs } from '../../modules/screening/index.ts';
+import {
+  BuiltInScreeningProvider,
+  runScreeningJobs,
+  type ScreeningProvider,
+} from '../../modules/screening/index.ts';
+import { YenteScreeningProvider } from '../../modules/screening/providers/yente-provider.ts';
 import { createCtx } from '../../platform/context.ts';
 import type { Keyring } from '../../platform/crypto/keyring.ts';
 import { buildInternalApp } from './build-app.ts';
@@ -109,10 +114,23 @@ function startDocumentHousekeeping(
  * Ongoing screening: due monitoring jobs (reverse screening after a list update, rescreening after
  * a subject change) run every few seconds; several servers share them (SKIP LOCKED).
  */
+/** The built-in engine, or the vendor's API when `screening.vendor` is configured. */
+function screeningProviderFrom(config: Config): ScreeningProvider & { invalidate?(): void } {
+  const v = config.screening.vendor;
+  if (!v) return new BuiltInScreeningProvider();
+  return new YenteScreeningProvider({
+    url: v.url,
+    dataset: v.dataset,
+    apiKey: v.apiKey,
+    ca: v.caFile ? readFileSync(v.caFile, 'utf8') : undefined,
+    timeoutMs: v.timeoutMs,
+  });
+}
+
 function startScreeningJobs(
   database: Database,
   keyring: Keyring,
-  screening: BuiltInScreeningProvider,
+  screening: ScreeningProvider,
   logger: Logger,
 ): () => void {
   const ctx = createCtx({
@@ -156,7 +174,7 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
       logger.warn(
         'scanner.failOpen is on: uploads are accepted unscanned when clamd is unavailable (each audited)',
       );
-    const screening = new BuiltInScreeningProvider();
+    const screening = screeningProviderFrom(config);
     const deps = { config, database, keyring, auth, documents, screening };
     const https = config.internal.tls
       ? {

@@ -3,8 +3,8 @@
  * api.ts), and the name layer beneath them: normalisation, transliteration and the per-token keys
  * used to build and probe the inverted indexes.
  */
-export { buildIndex, scoreNames } from './matcher.ts';
-export type { MatcherIndex, SearchStats } from './matcher.ts';
+export { buildIndex, scoreNames, prepareName, scorePrepared, IndexBuilder } from './matcher.ts';
+export type { MatcherIndex, SearchStats, PreparedName } from './matcher.ts';
 export { DEFAULT_THRESHOLD } from './api.ts';
 export type {
   ScreeningQuery,

@@ -64,6 +64,41 @@ export function scoreNames(
 }
 
 /**
+ * A name normalised and tokenised once (as the index does for its names), for scoring many pairs
+ * without re-normalising: `scorePrepared(prepareName(a, s), prepareName(b, s))` gives the same
+ * score as `scoreNames(a, b, s)`. Opaque to callers.
+ */
+export interface PreparedName {
+  readonly kind: NameKind;
+  /** The name's tokens as a query. */
+  readonly query: ScoreToken[];
+  /** Whether the name, as a query, keeps its written order (no comma). */
+  readonly ordered: boolean;
+  /** The tokens of each listed variant (the whole name, then slash-separated alternatives). */
+  readonly variants: ScoreToken[][];
+}
+
+/** Normalise and tokenise a name once for `scorePrepared` (built-in generic-word weights). */
+export function prepareName(name: string, schema?: string): PreparedName {
+  const kind = kindOfSchema(schema);
+  const query = scoreTokens(name, kind, defaultGenericness);
+  const vs = nameVariants(name);
+  const variants = vs.length === 1 ? [query] : vs.map((v) => scoreTokens(v, kind, defaultGenericness));
+  return { kind, query, ordered: !name.includes(','), variants };
+}
+
+/** Score a prepared query name against a prepared list name (the score of `scoreNames`, no explanation). */
+export function scorePrepared(query: PreparedName, candidate: PreparedName): number {
+  let best = -1;
+  const vs = candidate.variants;
+  for (let i = 0; i < vs.length; i++) {
+    const r = scoreAligned(query.query, vs[i]!, query.kind, undefined, false, query.ordered);
+    if (r.score > best) best = r.score;
+  }
+  return best < 0 ? 0 : best;
+}
+
+/**
  * A listed name and, when it holds alternatives separated by a slash ("Al-Qa'ida/Islamic Army"),
  * each alternative on its own. Dates and numbers with slashes ("1/2") are left alone.
  */
@@ -96,6 +131,8 @@ const TOP_K = 60;
 const MIN_SHARE = 0.3;
 /** A fuzzy key shared by more tokens than this is too generic to follow. */
 const MAX_KEY_FANOUT = 400;
+/** At most this many names keep their materialised score tokens between queries. */
+const TOKEN_CACHE_NAMES = 100_000;
 /** Weak aliases (OFAC's "low quality a.k.a.") count for less than real names. */
 const KIND_FACTOR: Record<ListNameKind, number> = { primary: 1, alias: 1, former: 0.97, weak_alias: 0.92 };
 const NAME_KINDS: ListNameKind[] = ['primary', 'alias', 'weak_alias', 'former'];
@@ -198,6 +235,132 @@ const P_JOIN = 4;
 // ---------------------------------------------------------------------------------------------
 // Index
 
+/**
+ * Builds the index one entity at a time, so a caller can feed it straight from an importer
+ * (`addAsync(importUnXml(file))`) without holding every parsed entity: only the compact facts and
+ * the flat name/token arrays are kept. `finish()` builds the postings and key tables.
+ */
+export class IndexBuilder {
+  readonly facts: EntityFacts[] = [];
+  readonly identifiers = new Map<string, number[]>();
+  readonly vocab = new Map<string, number>();
+  readonly vText: string[] = [];
+  readonly nameEntity = new U32Buf();
+  readonly nameKind: number[] = [];
+  readonly nameValue: string[] = [];
+  readonly nameOff = new U32Buf();
+  readonly tokVocab = new U32Buf();
+  readonly tokRole: number[] = [];
+  readonly tokHint: number[] = [];
+  readonly tokOrig = new Map<number, string>();
+  readonly tokJoin = new Map<number, string>();
+  readonly df: number[] = [];
+  readonly joinH = new U32Buf();
+  readonly joinV = new U32Buf();
+  readonly roleCode = new Map(ROLES.map((r, i) => [r, i]));
+  readonly kindCode = new Map(NAME_KINDS.map((k, i) => [k, i]));
+  readonly one = (): number => 1;
+  readonly entNames = new U32Buf();
+  constructor() {
+    this.nameOff.push(0);
+  }
+
+  /** Add one entity (its names, identifiers and qualifier facts). */
+  add(e: ListEntity): void {
+    const {
+      facts,
+      identifiers,
+      vocab,
+      vText,
+      nameEntity,
+      nameKind,
+      nameValue,
+      nameOff,
+      tokVocab,
+      tokRole,
+      tokHint,
+      tokOrig,
+      tokJoin,
+      df,
+      joinH,
+      joinV,
+      roleCode,
+      kindCode,
+      one,
+      entNames,
+    } = this;
+    const ei = facts.length;
+    entNames.push(nameValue.length);
+    facts.push(entityFacts(e));
+    for (const id of e.identifiers) {
+      const k = normaliseIdentifier(id.value);
+      if (k.length < 4) continue;
+      const l = identifiers.get(k);
+      if (l) {
+        if (l.at(-1) !== ei) l.push(ei);
+      } else identifiers.set(k, [ei]);
+    }
+    const kind = kindOfSchema(e.schema);
+    const seenNames = new Set<string>();
+    for (const n of e.names) {
+      for (const value of nameVariants(n.value)) {
+        if (seenNames.has(value)) continue;
+        seenNames.add(value);
+        const tokens = scoreTokens(value, kind, one);
+        if (tokens.length === 0) continue;
+        const ni = nameValue.length;
+        nameEntity.push(ei);
+        nameKind.push(kindCode.get(n.kind) ?? 0);
+        nameValue.push(value);
+        const seenTok = new Set<number>();
+        let prev = '';
+        for (const t of tokens) {
+          let v = vocab.get(t.text);
+          if (v === undefined) {
+            v = vText.length;
+            vocab.set(t.text, v);
+            vText.push(t.text);
+            df.push(0);
+          }
+          if (!seenTok.has(v)) {
+            seenTok.add(v);
+            df[v]!++;
+          }
+          if (!t.latin) tokOrig.set(tokVocab.n, t.orig);
+          if (t.join !== t.text) tokJoin.set(tokVocab.n, t.join);
+          tokVocab.push(v);
+          // Role code, with the top bit for a soft (often omitted) middle name, geo 0x40.
+          tokRole.push((roleCode.get(t.role) ?? 2) | (t.soft ? 0x80 : 0) | (t.geo ? 0x40 : 0));
+          tokHint.push(t.weight);
+          // Adjacent pairs joined, so a query's "binladen" finds a listed "bin laden".
+          if (prev && t.role !== 'legal_form') {
+            joinH.push(fnv(P_JOIN, prev + t.join));
+            joinV.push(ni);
+          }
+          prev = t.role === 'legal_form' ? '' : t.join;
+        }
+        nameOff.push(tokVocab.n);
+      }
+    }
+  }
+
+  addAll(entities: Iterable<ListEntity>): this {
+    for (const e of entities) this.add(e);
+    return this;
+  }
+
+  /** Consume an async source (an importer's generator) entity by entity. */
+  async addAsync(entities: AsyncIterable<ListEntity>): Promise<this> {
+    for await (const e of entities) this.add(e);
+    return this;
+  }
+
+  /** The finished index; the builder must not be used afterwards. */
+  finish(): MatcherIndex {
+    return new Index(this);
+  }
+}
+
 class Index implements MatcherIndex {
   readonly size: { entities: number; names: number };
   lastStats: SearchStats = { touchedNames: 0, scoredNames: 0 };
@@ -233,86 +396,33 @@ class Index implements MatcherIndex {
   private readonly acc: Float32Array;
   private readonly stamp: Uint32Array;
   private stampBase = 1;
+  /**
+   * Score tokens of names already scored, rebuilt lazily from the flat arrays and kept (bounded)
+   * so that a name seen by many queries is not re-materialised each time. Not filled at build.
+   */
+  private tokCache: (ScoreToken[] | undefined)[] = [];
+  private tokCached = 0;
 
-  constructor(entities: Iterable<ListEntity>) {
-    const facts: EntityFacts[] = [];
-    const identifiers = new Map<string, number[]>();
-    const vocab = new Map<string, number>();
-    const vText: string[] = [];
-    const nameEntity = new U32Buf();
-    const nameKind: number[] = [];
-    const nameValue: string[] = [];
-    const nameOff = new U32Buf();
-    nameOff.push(0);
-    const tokVocab = new U32Buf();
-    const tokRole: number[] = [];
-    const tokHint: number[] = [];
-    const tokOrig = new Map<number, string>();
-    const tokJoin = new Map<number, string>();
-    const df: number[] = [];
-    const joinH = new U32Buf();
-    const joinV = new U32Buf();
-    const roleCode = new Map(ROLES.map((r, i) => [r, i]));
-    const kindCode = new Map(NAME_KINDS.map((k, i) => [k, i]));
-    const one = (): number => 1;
-
-    const entNames = new U32Buf();
-    for (const e of entities) {
-      const ei = facts.length;
-      entNames.push(nameValue.length);
-      facts.push(entityFacts(e));
-      for (const id of e.identifiers) {
-        const k = normaliseIdentifier(id.value);
-        if (k.length < 4) continue;
-        const l = identifiers.get(k);
-        if (l) {
-          if (l.at(-1) !== ei) l.push(ei);
-        } else identifiers.set(k, [ei]);
-      }
-      const kind = kindOfSchema(e.schema);
-      const seenNames = new Set<string>();
-      for (const n of e.names) {
-        for (const value of nameVariants(n.value)) {
-          if (seenNames.has(value)) continue;
-          seenNames.add(value);
-          const tokens = scoreTokens(value, kind, one);
-          if (tokens.length === 0) continue;
-          const ni = nameValue.length;
-          nameEntity.push(ei);
-          nameKind.push(kindCode.get(n.kind) ?? 0);
-          nameValue.push(value);
-          const seenTok = new Set<number>();
-          let prev = '';
-          for (const t of tokens) {
-            let v = vocab.get(t.text);
-            if (v === undefined) {
-              v = vText.length;
-              vocab.set(t.text, v);
-              vText.push(t.text);
-              df.push(0);
-            }
-            if (!seenTok.has(v)) {
-              seenTok.add(v);
-              df[v]!++;
-            }
-            if (!t.latin) tokOrig.set(tokVocab.n, t.orig);
-            if (t.join !== t.text) tokJoin.set(tokVocab.n, t.join);
-            tokVocab.push(v);
-            // Role code, with the top bit for a soft (often omitted) middle name, geo 0x40.
-            tokRole.push((roleCode.get(t.role) ?? 2) | (t.soft ? 0x80 : 0) | (t.geo ? 0x40 : 0));
-            tokHint.push(t.weight);
-            // Adjacent pairs joined, so a query's "binladen" finds a listed "bin laden".
-            if (prev && t.role !== 'legal_form') {
-              joinH.push(fnv(P_JOIN, prev + t.join));
-              joinV.push(ni);
-            }
-            prev = t.role === 'legal_form' ? '' : t.join;
-          }
-          nameOff.push(tokVocab.n);
-        }
-      }
-    }
-
+  constructor(b: IndexBuilder) {
+    const {
+      facts,
+      identifiers,
+      vocab,
+      vText,
+      nameEntity,
+      nameKind,
+      nameValue,
+      nameOff,
+      tokVocab,
+      tokRole,
+      tokHint,
+      tokOrig,
+      tokJoin,
+      df,
+      joinH,
+      joinV,
+      entNames,
+    } = b;
     const nNames = nameValue.length;
     const nVocab = vText.length;
     entNames.push(nNames);
@@ -385,10 +495,15 @@ class Index implements MatcherIndex {
     return v === undefined ? 1 : this.vIdf[v]!;
   };
 
-  /** The score tokens of an indexed name, rebuilt from the flat arrays. */
-  private nameTokens(ni: number): { toks: ScoreToken[]; vids: number[] } {
+  /** The score tokens of an indexed name, rebuilt from the flat arrays (cached, bounded). */
+  private nameTokens(ni: number): ScoreToken[] {
+    const hit = this.tokCache[ni];
+    if (hit !== undefined) return hit;
+    if (this.tokCached >= TOKEN_CACHE_NAMES) {
+      this.tokCache = [];
+      this.tokCached = 0;
+    }
     const toks: ScoreToken[] = [];
-    const vids: number[] = [];
     for (let k = this.nameOff[ni]!; k < this.nameOff[ni + 1]!; k++) {
       const v = this.tokVocab[k]!;
       const code = this.tokRole[k]!;
@@ -409,9 +524,10 @@ class Index implements MatcherIndex {
         phon: this.vPhon[v]!,
         skel: this.vSkel[v]!,
       });
-      vids.push(v);
     }
-    return { toks, vids };
+    this.tokCache[ni] = toks;
+    this.tokCached++;
+    return toks;
   }
 
   search(query: ScreeningQuery, opts: SearchOptions): ScreeningMatch[] {
@@ -506,10 +622,12 @@ class Index implements MatcherIndex {
     const best = new Map<number, { ni: number; score: number; tokens: TokenExplanation[] }>();
     const consider = (ni: number): void => {
       const ei = this.nameEntity[ni]!;
-      const { toks, vids } = this.nameTokens(ni);
+      const toks = this.nameTokens(ni);
+      const off = this.nameOff[ni]!;
+      const tokVocab = this.tokVocab;
       const kind: NameKind = qKind !== 'unknown' ? qKind : kindOfSchema(this.facts[ei]!.schema);
       const sim = (qi: number, ci: number): TokenSim => {
-        const key = qi * nVocab + vids[ci]!;
+        const key = qi * nVocab + tokVocab[off + ci]!;
         let s = simMemo.get(key);
         if (s === undefined) {
           s = tokenSim(q[qi]!, toks[ci]!);
@@ -603,7 +721,7 @@ class Index implements MatcherIndex {
     ordered: boolean,
     qualifiers: QualifierEffect[],
   ): ScreeningMatch {
-    const { toks } = this.nameTokens(ni);
+    const toks = this.nameTokens(ni);
     const kind: NameKind = qKind !== 'unknown' ? qKind : kindOfSchema(this.facts[ei]!.schema);
     const explained = scoreAligned(q, toks, kind, undefined, true, ordered);
     return {
@@ -632,5 +750,5 @@ function round(x: number): number {
 
 /** Build the screening index over list entities (any mix of lists). */
 export function buildIndex(entities: Iterable<ListEntity>): MatcherIndex {
-  return new Index(entities);
+  return new IndexBuilder().addAll(entities).finish();
 }

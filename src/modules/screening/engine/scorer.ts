@@ -148,12 +148,6 @@ for (const p of SIMILAR) {
   if (p.length === 2) SUB[p.charCodeAt(0) * 128 + p.charCodeAt(1)] = 0.5;
 }
 
-function subCost(a: number, b: number): number {
-  if (a === b) return 0;
-  if (a < 128 && b < 128) return SUB[a * 128 + b]!;
-  return 1;
-}
-
 /** Deleting a doubled letter (Muhammad/Muhamad) or a silent h (Khaled/Kaled) costs less. */
 function indelCost(s: string, i: number): number {
   const c = s.charCodeAt(i);
@@ -167,10 +161,13 @@ function indelCost(s: string, i: number): number {
 let ROW0 = new Float64Array(64);
 let ROW1 = new Float64Array(64);
 let ROW2 = new Float64Array(64);
+/** Scratch: the indel cost of each letter of the column string (computed once per call). */
+let INDEL_B = new Float64Array(64);
 
 /**
  * Weighted OSA distance between two short strings. Stops early and returns a value above `max`
  * once every cell of a row exceeds it (the scorer only needs to know "within budget or not").
+ * Allocation-free: rows and the per-letter indel costs live in module scratch arrays.
  */
 export function editDistance(a: string, b: string, max = Infinity): number {
   const n = a.length;
@@ -185,31 +182,42 @@ export function editDistance(a: string, b: string, max = Infinity): number {
     ROW0 = new Float64Array(m + 1);
     ROW1 = new Float64Array(m + 1);
     ROW2 = new Float64Array(m + 1);
+    INDEL_B = new Float64Array(m + 1);
   }
+  const ib = INDEL_B;
   let prev2 = ROW0;
   let prev = ROW1;
   let cur = ROW2;
   prev[0] = 0;
-  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + indelCost(b, j - 1);
+  for (let j = 1; j <= m; j++) {
+    const c = indelCost(b, j - 1);
+    ib[j] = c;
+    prev[j] = prev[j - 1]! + c;
+  }
   for (let i = 1; i <= n; i++) {
-    const v0 = prev[0]! + indelCost(a, i - 1);
+    const delA = indelCost(a, i - 1);
+    const v0 = prev[0]! + delA;
     cur[0] = v0;
     let rowMin = v0;
     const ca = a.charCodeAt(i - 1);
     const ca2 = i > 1 ? a.charCodeAt(i - 2) : -1;
-    const delA = indelCost(a, i - 1);
+    const subRow = ca < 128 ? ca * 128 : -1;
+    let left = v0;
+    let cbPrev = -1;
     for (let j = 1; j <= m; j++) {
       const cb = b.charCodeAt(j - 1);
-      let v = prev[j - 1]! + subCost(ca, cb);
+      let v = prev[j - 1]! + (ca === cb ? 0 : subRow >= 0 && cb < 128 ? SUB[subRow + cb]! : 1);
       const del = prev[j]! + delA;
       if (del < v) v = del;
-      const ins = cur[j - 1]! + indelCost(b, j - 1);
+      const ins = left + ib[j]!;
       if (ins < v) v = ins;
-      if (j > 1 && ca !== cb && ca === b.charCodeAt(j - 2) && ca2 === cb) {
+      if (j > 1 && ca !== cb && ca === cbPrev && ca2 === cb) {
         const t = prev2[j - 2]! + 0.8;
         if (t < v) v = t;
       }
       cur[j] = v;
+      left = v;
+      cbPrev = cb;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return rowMin;

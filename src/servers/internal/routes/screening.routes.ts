@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Type } from 'typebox';
-import type { BuiltInScreeningProvider } from '../../../modules/screening/index.ts';
+import type { ScreeningProvider } from '../../../modules/screening/index.ts';
 import {
   activeSnapshots,
   importListSnapshot,
@@ -51,7 +51,7 @@ const ImportResultView = Type.Object({
 
 export async function screeningRoutes(
   app: App,
-  opts: { screening: BuiltInScreeningProvider },
+  opts: { screening: ScreeningProvider & { invalidate?(): void } },
 ): Promise<void> {
   const provider = opts.screening;
   await app.register(multipart, {
@@ -144,7 +144,7 @@ export async function screeningRoutes(
                 }
               : files['file'],
         });
-        provider.invalidate();
+        provider.invalidate?.();
         return reply.code(201).send(result);
       } finally {
         rmSync(dir, { recursive: true, force: true });

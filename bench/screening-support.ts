@@ -327,15 +327,14 @@ const LEGAL_FORMS = ['LLC', 'Ltd', 'Limited', 'GmbH', 'SA', 'Co', 'JSC', 'Inc', 
  * them); one in five is a company made of a family name, another row's given name or a sector word,
  * and a legal form. `schema` 'Person' forces persons only (a customer base).
  */
-export function syntheticEntities(
+export function* syntheticEntityStream(
   people: Person[],
   n: number,
   seed: number,
   opts: { prefix: string; personsOnly?: boolean },
-): ListEntity[] {
+): Generator<ListEntity> {
   const rnd = prng(seed);
   const pick = (): Person => people[Math.floor(rnd() * people.length)]!;
-  const out: ListEntity[] = new Array<ListEntity>(n);
   for (let i = 0; i < n; i++) {
     const base = pick();
     const e: ListEntity = {
@@ -363,8 +362,20 @@ export function syntheticEntities(
       if (cc && /^[A-Z]{2}$/.test(cc)) e.nationalities.push(cc);
       if (base.gender === 'male' || base.gender === 'female') e.gender = base.gender;
     }
-    out[i] = e;
+    yield e;
   }
+}
+
+/** The same entities as `syntheticEntityStream`, materialised. */
+export function syntheticEntities(
+  people: Person[],
+  n: number,
+  seed: number,
+  opts: { prefix: string; personsOnly?: boolean },
+): ListEntity[] {
+  const out: ListEntity[] = new Array<ListEntity>(n);
+  let i = 0;
+  for (const e of syntheticEntityStream(people, n, seed, opts)) out[i++] = e;
   return out;
 }
 

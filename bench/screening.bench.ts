@@ -36,6 +36,7 @@ import {
   readCsv,
   readPeople,
   syntheticEntities,
+  syntheticEntityStream,
   tokenSetKey,
   type DataPaths,
   type Engine,
@@ -613,24 +614,50 @@ async function child(role: string, a: ChildArgs): Promise<void> {
     lists = (await loadLists(paths)).all;
     listBuildMs = performance.now() - t;
   }
+  // S4 with the engine's incremental builder: the generator feeds it entity by entity, so the
+  // million entity objects are never held at once (only each one's primary name and schema, for
+  // the mutated-name queries below). Generation then counts in the build time.
+  const streamed = role === 's4' && engine.IndexBuilder !== undefined;
   const t0 = performance.now();
-  const big =
-    role === 's4'
-      ? syntheticEntities(negatives, BIG, 4, { prefix: 'synth' })
-      : syntheticEntities(negatives, BIG, 6, { prefix: 'customer', personsOnly: true });
-  // S6: 100 customers are list persons under a mutated name, so the reverse search has hits to score.
-  const plantRnd = prng(66);
+  let big: ListEntity[] = [];
+  const bigNames: string[] = [];
+  const bigSchemas: ListSchema[] = [];
+  let index: ReturnType<Engine['buildIndex']>;
+  let t1: number;
+  let rssEntities: number;
   const listPersons = lists.filter((e) => e.schema === 'Person');
-  for (let i = 0; i < 100 && listPersons.length; i++) {
-    const e = listPersons[Math.floor((i * listPersons.length) / 100)]!;
-    const c = big[Math.floor(plantRnd() * big.length)]!;
-    c.names = [{ value: mutate(e.names[0]!.value, plantRnd), kind: 'primary' }];
-    c.birthDates = e.birthDates.slice(0, 1);
-    c.nationalities = e.nationalities.slice(0, 1);
+  if (streamed) {
+    rssEntities = -1;
+    t1 = t0;
+    const b = new engine.IndexBuilder!();
+    for (const e of syntheticEntityStream(negatives, BIG, 4, { prefix: 'synth' })) {
+      bigNames.push(e.names[0]!.value);
+      bigSchemas.push(e.schema);
+      b.add(e);
+    }
+    index = b.finish();
+  } else {
+    big =
+      role === 's4'
+        ? syntheticEntities(negatives, BIG, 4, { prefix: 'synth' })
+        : syntheticEntities(negatives, BIG, 6, { prefix: 'customer', personsOnly: true });
+    // S6: 100 customers are list persons under a mutated name, so the reverse search has hits to score.
+    const plantRnd = prng(66);
+    for (let i = 0; i < 100 && listPersons.length; i++) {
+      const e = listPersons[Math.floor((i * listPersons.length) / 100)]!;
+      const c = big[Math.floor(plantRnd() * big.length)]!;
+      c.names = [{ value: mutate(e.names[0]!.value, plantRnd), kind: 'primary' }];
+      c.birthDates = e.birthDates.slice(0, 1);
+      c.nationalities = e.nationalities.slice(0, 1);
+    }
+    for (const e of big) {
+      bigNames.push(e.names[0]!.value);
+      bigSchemas.push(e.schema);
+    }
+    t1 = performance.now();
+    rssEntities = process.memoryUsage().rss / 1024 / 1024;
+    index = engine.buildIndex(big);
   }
-  const t1 = performance.now();
-  const rssEntities = process.memoryUsage().rss / 1024 / 1024;
-  const index = engine.buildIndex(big);
   const t2 = performance.now();
   const rss = process.memoryUsage().rss / 1024 / 1024;
   let queries: ScreeningQuery[];
@@ -640,8 +667,8 @@ async function child(role: string, a: ChildArgs): Promise<void> {
     queries = [];
     for (let i = 0; i < 500; i++) {
       queries.push(personQuery(negatives[Math.floor(rnd() * negatives.length)]!));
-      const e = big[Math.floor(rnd() * big.length)]!;
-      queries.push({ name: mutate(e.names[0]!.value, rnd), schema: e.schema });
+      const k = Math.floor(rnd() * bigNames.length);
+      queries.push({ name: mutate(bigNames[k]!, rnd), schema: bigSchemas[k] });
     }
   } else {
     // 500 list entries spread over UN + OFAC, the 100 planted persons among the candidates.
@@ -663,6 +690,7 @@ async function child(role: string, a: ChildArgs): Promise<void> {
     }
   }
   big.length = 0;
+  bigNames.length = 0;
   for (let i = 0; i < 20; i++) index.search(queries[i]!, { threshold: T, limit: 10 }); // warm-up
   const lat: number[] = [];
   let hits = 0;
@@ -901,20 +929,22 @@ async function s2s3(a: ChildArgs, paths: DataPaths, runs: number, skip: Set<stri
   if (!skip.has('S3')) {
     report({
       id: 'S3',
-      measure: `concurrency 4 over HTTP: q/s, p95 (${W > 1 ? `node:cluster, ${W} server workers` : '1 process'})`,
-      figure: `${f(cqps)} q/s, ${ms(ccp95)} ms`,
+      measure: 'concurrency 4 over HTTP: q/s, p95 (1 server process)',
+      figure: `${f(qps)} q/s, ${ms(cp95)} ms`,
       reference: 'Watchman ~130 q/s; yente ~4 req/s/vCPU',
       target: '≥ 2,000 q/s, ≤ 10 ms',
-      ok: cqps >= 2000 && ccp95 <= 10,
+      ok: qps >= 2000 && cp95 <= 10,
     });
+    // On this 2-core host the load-generating client shares the cores with the server, so a
+    // cluster competes with the client; on a dedicated server host it would add capacity.
     if (W > 1)
       report({
         id: 'S3',
-        measure: 'concurrency 4 over HTTP: q/s, p95 (1 server process, extra)',
-        figure: `${f(qps)} q/s, ${ms(cp95)} ms`,
+        measure: `concurrency 4 over HTTP: q/s, p95 (node:cluster, ${W} server workers, extra)`,
+        figure: `${f(cqps)} q/s, ${ms(ccp95)} ms`,
         reference: '',
         target: '(same target)',
-        ok: qps >= 2000 && cp95 <= 10,
+        ok: cqps >= 2000 && ccp95 <= 10,
       });
   }
 }
@@ -987,7 +1017,9 @@ async function s4(a: ChildArgs, runs: number): Promise<void> {
     `\nS4 ${r0.entities} synthetic list entities (${r0.names} names; persons recombined from the 50k negatives, 1 in 5 companies), child process, ${runs} run(s):`,
   );
   console.log(
-    `   generate ${f(m((r) => r.genMs) / 1000, 1)} s (not counted); build ${f(m((r) => r.buildMs) / 1000, 1)} s; max RSS ${f(m((r) => r.maxRssMiB))} MB (the generated entities + index; RSS with the entities alone, before the build, ${f(m((r) => r.rssEntitiesMiB))} MB; after the build ${f(m((r) => r.rssAfterMiB))} MB)`,
+    r0.rssEntitiesMiB < 0
+      ? `   streamed: the generator feeds the engine's IndexBuilder entity by entity (the 1M entity objects are never held at once; generation counted in the build); generate+build ${f(m((r) => r.buildMs) / 1000, 1)} s; max RSS ${f(m((r) => r.maxRssMiB))} MB (index + the 50k people + 1M kept primary names for the queries; after the build ${f(m((r) => r.rssAfterMiB))} MB)`
+      : `   generate ${f(m((r) => r.genMs) / 1000, 1)} s (not counted); build ${f(m((r) => r.buildMs) / 1000, 1)} s; max RSS ${f(m((r) => r.maxRssMiB))} MB (the generated entities + index; RSS with the entities alone, before the build, ${f(m((r) => r.rssEntitiesMiB))} MB; after the build ${f(m((r) => r.rssAfterMiB))} MB)`,
   );
   console.log(
     `   ${r0.queries} queries (500 customers, 500 mutated list names): p50 ${ms(m((r) => r.p50))} ms, p95 ${ms(m((r) => r.p95))} ms; ${r0.hits} with a match`,

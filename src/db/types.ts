@@ -71,6 +71,8 @@ export interface TransitionDef {
   limits?: { right: string; maxRisk: RiskLevel }[];
   /** A second, distinct actor must confirm the move. */
   fourEyes?: boolean;
+  /** Refused unless every subject of the application is screened, with no open alert and no true match. */
+  screeningClear?: boolean;
 }
 
 export type SubjectSharing = 'full' | 'basic';
@@ -79,6 +81,8 @@ export interface ScreeningProfileDef {
   /** List names screened against; null: every list. */
   lists: string[] | null;
   subjectKinds: ('person' | 'entity')[];
+  /** Days between full rescreens; null or absent: only on list and subject changes. */
+  rescreenDays?: number | null;
 }
 export interface DocumentTypeDef {
   code: string;

@@ -5,7 +5,14 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import { updateDecisionRow } from './application.repository.ts';
 import type { ApplicationView, DecideBody } from './application.schema.ts';
 import { openDecision, staleError, withdrawStale, type StaleDecision } from './open-decision.ts';
-import { applyTransition, auditRefusal, type Refused } from './transition-application.ts';
+import {
+  applyTransition,
+  auditRefusal,
+  declaredRule,
+  refused,
+  screeningRefusal,
+  type Refused,
+} from './transition-application.ts';
 
 /** The application, the pending decision to confirm, and an optional reason. */
 export type ConfirmDecisionInput = DecideBody & { id: string; decisionId: string };
@@ -28,6 +35,10 @@ export async function confirmDecision(ctx: Ctx, input: ConfirmDecisionInput): Pr
         return open;
       }
       const { application, decision } = open;
+      // The screening may have changed since the decision was prepared.
+      const { rule } = await declaredRule(tx, application, decision.to_status);
+      const screening = await screeningRefusal(tx, application.id, rule);
+      if (screening) return refused(screening, application, decision.to_status, decision.id);
       const reason = input.reason ?? null;
       await updateDecisionRow(tx, decision.id, {
         status: 'confirmed',

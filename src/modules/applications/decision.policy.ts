@@ -21,7 +21,8 @@ import { AppError } from '../../platform/errors.ts';
 export type TransitionRefusal =
   | { reason: 'missing_right'; rights: string[] }
   | { reason: 'risk_too_high'; riskLevel: RiskLevel | null; maxRisk: RiskLevel }
-  | { reason: 'same_person' };
+  | { reason: 'same_person' }
+  | { reason: 'screening_not_clear'; subjects: { subjectId: string; status: string }[] };
 
 /** The risk level rules are judged by: unknown is high. */
 export function effectiveRisk(level: RiskLevel | null): RiskLevel {
@@ -80,6 +81,12 @@ export function refusalError(refusal: TransitionRefusal, from: string, to: strin
         'conflict',
         `moving from "${from}" to "${to}" is allowed up to ${refusal.maxRisk} risk; the application is ${refusal.riskLevel ?? 'of unknown risk (counted as high)'}`,
         { reason: 'risk_too_high', riskLevel: refusal.riskLevel, maxRisk: refusal.maxRisk },
+      );
+    case 'screening_not_clear':
+      return new AppError(
+        'conflict',
+        `moving from "${from}" to "${to}" needs every subject screened, with no open alert and no true match`,
+        { reason: 'screening_not_clear', subjects: refusal.subjects },
       );
     case 'same_person':
       return new AppError(

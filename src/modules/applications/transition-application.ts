@@ -68,7 +68,8 @@ export async function transitionApplication(
       );
     }
     const { rule } = await declaredRule(tx, row, input.to);
-    const refusal = transitionRefusal(ctx.actor, rule, row.risk_level);
+    const refusal =
+      transitionRefusal(ctx.actor, rule, row.risk_level) ?? (await screeningRefusal(tx, row.id, rule));
     if (refusal) return refused(refusal, row, input.to, null);
 
     const pending = await findPendingDecision(tx, row.id);
@@ -170,6 +171,33 @@ export async function applyTransition(
     payload: { from: row.status, to, reason },
   });
   return view;
+}
+
+/**
+ * A transition that needs the screening clear (`screeningClear`): refused while a subject of the
+ * application is unscreened, has an open alert or a true match.
+ */
+export async function screeningRefusal(
+  tx: Tx,
+  applicationId: string,
+  rule: TransitionDef,
+): Promise<TransitionRefusal | null> {
+  if (rule.screeningClear !== true) return null;
+  const blocking = await tx
+    .selectFrom('application_subjects as a')
+    .innerJoin('subjects as s', 's.id', 'a.subject_id')
+    .select(['s.id', 's.screening_status'])
+    .distinct()
+    .where('a.application_id', '=', applicationId)
+    .where('s.screening_status', '<>', 'clear')
+    .orderBy('s.id')
+    .execute();
+  return blocking.length
+    ? {
+        reason: 'screening_not_clear',
+        subjects: blocking.map((b) => ({ subjectId: b.id, status: b.screening_status })),
+      }
+    : null;
 }
 
 export function refused(

@@ -145,7 +145,7 @@ export type AuditEvent =
       {
         from: string;
         to: string;
-        reason: 'missing_right' | 'risk_too_high' | 'same_person';
+        reason: 'missing_right' | 'risk_too_high' | 'same_person' | 'screening_not_clear';
         /** The rights that would have qualified (missing_right), else empty. */
         rights: string[];
         riskLevel: string | null;

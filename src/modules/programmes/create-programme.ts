@@ -77,6 +77,7 @@ export async function createProgramme(ctx: Ctx, input: CreateProgrammeInput): Pr
         ...(input.documentExpiryNoticeDays !== undefined
           ? { document_expiry_notice_days: input.documentExpiryNoticeDays }
           : {}),
+        ...(input.screeningProfile ? { screening_profile: JSON.stringify(input.screeningProfile) } : {}),
         version: 1,
         created_at: now,
         updated_at: now,

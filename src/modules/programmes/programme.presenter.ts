@@ -30,6 +30,12 @@ export function presentProgramme(row: Row<'programmes'>): ProgrammeView {
     documentExtensions: [...(row.document_extensions ?? DEFAULT_ALLOWED_EXTENSIONS)],
     documentExtensionsCustom: row.document_extensions !== null,
     documentExpiryNoticeDays: row.document_expiry_notice_days,
+    screeningProfile: {
+      threshold: row.screening_profile.threshold,
+      lists: row.screening_profile.lists,
+      subjectKinds: row.screening_profile.subjectKinds,
+      rescreenDays: row.screening_profile.rescreenDays ?? null,
+    },
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

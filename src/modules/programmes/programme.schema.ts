@@ -47,6 +47,8 @@ export const TransitionInput = Type.Object(
     limits: Type.Optional(Type.Array(TransitionLimit, { minItems: 1, maxItems: 20 })),
     /** A second, distinct person must confirm the move (it is prepared, then confirmed). */
     fourEyes: Type.Optional(Type.Boolean()),
+    /** Refused unless every subject of the application is screened, with no open alert and no true match. */
+    screeningClear: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -88,6 +90,29 @@ const DocumentExtensions = Type.Union([
 ]);
 const ExpiryNoticeDays = Type.Integer({ minimum: 0, maximum: 3650 });
 
+/**
+ * Screening profile: the threshold (onboarding leans to recall, 0.70; payments to precision, 0.80),
+ * the lists (null: every list), which kinds of subject are screened, and how often a full rescreen
+ * is due (null: only on list and subject changes).
+ */
+export const ScreeningProfileInput = Type.Object(
+  {
+    threshold: Type.Number({ minimum: 0.5, maximum: 1 }),
+    lists: Type.Union([
+      Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }), {
+        minItems: 1,
+        maxItems: 20,
+        uniqueItems: true,
+      }),
+      Type.Null(),
+    ]),
+    subjectKinds: Type.Array(EntityType, { minItems: 1, uniqueItems: true }),
+    rescreenDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type ScreeningProfileInput = Static<typeof ScreeningProfileInput>;
+
 export const CreateProgrammeBody = Type.Object(
   {
     name: Name,
@@ -101,6 +126,7 @@ export const CreateProgrammeBody = Type.Object(
     documentTypes: Type.Optional(DocumentTypes),
     documentExtensions: Type.Optional(DocumentExtensions),
     documentExpiryNoticeDays: Type.Optional(ExpiryNoticeDays),
+    screeningProfile: Type.Optional(ScreeningProfileInput),
   },
   { additionalProperties: false },
 );
@@ -120,6 +146,7 @@ export const UpdateProgrammeBody = Type.Object(
     documentTypes: Type.Optional(DocumentTypes),
     documentExtensions: Type.Optional(DocumentExtensions),
     documentExpiryNoticeDays: Type.Optional(ExpiryNoticeDays),
+    screeningProfile: Type.Optional(ScreeningProfileInput),
   },
   { additionalProperties: false },
 );
@@ -150,6 +177,7 @@ export const ProgrammeView = Type.Object({
       maxRisk: Type.Optional(RiskLevel),
       limits: Type.Optional(Type.Array(Type.Object({ right: Type.String(), maxRisk: RiskLevel }))),
       fourEyes: Type.Optional(Type.Boolean()),
+      screeningClear: Type.Optional(Type.Boolean()),
     }),
   ),
   uboThreshold: Type.Number(),
@@ -167,6 +195,12 @@ export const ProgrammeView = Type.Object({
   documentExtensions: Type.Array(Type.String()),
   documentExtensionsCustom: Type.Boolean(),
   documentExpiryNoticeDays: Type.Integer(),
+  screeningProfile: Type.Object({
+    threshold: Type.Number(),
+    lists: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    subjectKinds: Type.Array(EntityType),
+    rescreenDays: Type.Union([Type.Integer(), Type.Null()]),
+  }),
   /** On GET /programmes/:id: what the caller may do with it (checked again on every request). */
   abilities: Type.Optional(Type.Object({ edit: Type.Boolean(), manageMembers: Type.Boolean() })),
   version: Type.Integer(),

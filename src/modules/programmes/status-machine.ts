@@ -167,6 +167,7 @@ export function normaliseTransition(t: TransitionDef): TransitionDef {
   if (t.maxRisk !== undefined) out.maxRisk = t.maxRisk;
   if (t.limits !== undefined) out.limits = t.limits.map((l) => ({ right: l.right, maxRisk: l.maxRisk }));
   if (t.fourEyes === true) out.fourEyes = true;
+  if (t.screeningClear === true) out.screeningClear = true;
   return out;
 }
 

@@ -110,6 +110,10 @@ export async function updateProgramme(ctx: Ctx, input: UpdateProgrammeInput): Pr
           to: input.documentExpiryNoticeDays,
         };
       }
+      if (input.screeningProfile !== undefined && !sameJson(input.screeningProfile, row.screening_profile)) {
+        patch.screening_profile = JSON.stringify(input.screeningProfile);
+        changes['screeningProfile'] = { from: row.screening_profile, to: input.screeningProfile };
+      }
       if (input.statuses !== undefined || input.transitions !== undefined) {
         const stored = machineOf(row);
         const machine = checkedStatusMachine({

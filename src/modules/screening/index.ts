@@ -17,4 +17,4 @@ export {
   type SnapshotRef,
 } from './screening-service.ts';
 export { listSubjectAlerts, resolveAlert, type AlertView as AlertRecord } from './alerts.ts';
-export { enqueueScreeningJob, reverseScreen, runScreeningJobs } from './monitoring.ts';
+export { enqueueDueRescreens, enqueueScreeningJob, reverseScreen, runScreeningJobs } from './monitoring.ts';

@@ -181,3 +181,39 @@ export async function runScreeningJobs(
   }
   return { ran, failed };
 }
+
+/**
+ * Periodic full rescreens: subjects already screened whose programme's profile sets `rescreenDays`
+ * and whose last run is older get a rescreen job (one pending job per subject at most). Returns
+ * how many were enqueued (at most `limit` per call; the next call continues).
+ */
+export async function enqueueDueRescreens(
+  ctx: Pick<Ctx, 'db' | 'now'>,
+  opts: { limit?: number } = {},
+): Promise<number> {
+  const now = ctx.now();
+  const due = await ctx.db
+    .selectFrom('subjects as s')
+    .innerJoin('programmes as p', 'p.id', 's.programme_id')
+    .select('s.id')
+    .where('s.screening_status', '<>', 'not_screened')
+    .where(sql<boolean>`(p.screening_profile->>'rescreenDays') IS NOT NULL`)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('screening_jobs as j')
+            .select('j.id')
+            .whereRef('j.subject_id', '=', 's.id')
+            .where('j.status', 'in', ['pending', 'running']),
+        ),
+      ),
+    )
+    .where(
+      sql<boolean>`coalesce((SELECT max(r.created_at) FROM screening_runs r WHERE r.subject_id = s.id), 'epoch'::timestamptz)
+        < ${now}::timestamptz - make_interval(days => (p.screening_profile->>'rescreenDays')::int)`,
+    )
+    .limit(opts.limit ?? 500)
+    .execute();
+  for (const d of due) await enqueueScreeningJob(ctx.db, { kind: 'rescreen_subject', subjectId: d.id }, now);
+  return due.length;
+}

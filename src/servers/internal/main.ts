@@ -21,6 +21,7 @@ import { createAuthServices, type AuthServices } from './auth-services.ts';
 import { createDocumentServices } from './document-services.ts';
 import {
   BuiltInScreeningProvider,
+  enqueueDueRescreens,
   runScreeningJobs,
   type ScreeningProvider,
 } from '../../modules/screening/index.ts';
@@ -139,10 +140,14 @@ function startScreeningJobs(
     actor: { kind: 'system', label: 'monitoring', rights: new Set(ALL_RIGHTS) },
   });
   let running = false;
+  let ticks = 0;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    runScreeningJobs(ctx, screening)
+    // Every five minutes: full rescreens that programmes' profiles say are due.
+    const due = ticks++ % 150 === 0 ? enqueueDueRescreens(ctx) : Promise.resolve(0);
+    due
+      .then(() => runScreeningJobs(ctx, screening))
       .then(
         (r) => (r.ran || r.failed ? logger.info(r, 'screening jobs') : undefined),
         (err: unknown) => logger.warn({ err }, 'screening jobs failed'),

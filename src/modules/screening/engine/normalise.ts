@@ -191,6 +191,52 @@ interface Work {
   drop?: boolean;
 }
 
+/**
+ * Korean family names as lists write them (any-ascii gives the Revised Romanisation: Gim, Bak, I).
+ * Lists mostly use the traditional forms (Kim, Pak/Park, Ri/Lee, Choe, Jong/Jung...).
+ */
+const KOREAN_FAMILY = new Map<string, string>([
+  ['gim', 'kim'],
+  ['i', 'ri'],
+  ['bak', 'pak'],
+  ['jeong', 'jong'],
+  ['gang', 'kang'],
+  ['jo', 'cho'],
+  ['im', 'rim'],
+  ['gwon', 'kwon'],
+  ['go', 'ko'],
+  ['gu', 'ku'],
+  ['gwak', 'kwak'],
+  ['bae', 'pae'],
+  ['baek', 'paek'],
+  ['heo', 'ho'],
+  ['no', 'ro'],
+  ['seo', 'so'],
+  ['seong', 'song'],
+  ['byeon', 'pyon'],
+  ['bang', 'pang'],
+  ['gong', 'kong'],
+  ['geum', 'kum'],
+  ['gil', 'kil'],
+  ['do', 'to'],
+  ['ban', 'pan'],
+  ['yu', 'ryu'],
+  ['ri', 'ri'],
+]);
+
+/**
+ * A Revised-Romanisation syllable in the form sanctions lists use for Korean names (McCune–Reischauer
+ * without diacritics, as North Korean names are listed): eo → o, eu → u; the family name by table.
+ * "김정은" → kim jong un, as the UN and OFAC list him.
+ */
+function koreanListForm(syllable: string, first: boolean): string {
+  if (first) {
+    const family = KOREAN_FAMILY.get(syllable);
+    if (family) return family;
+  }
+  return syllable.replace(/eo/g, 'o').replace(/eu/g, 'u');
+}
+
 /** Fold, case-fold and transliterate one raw token; Han/Hangul may yield several pieces. */
 function toWork(raw: RawToken): Work[] {
   const folded = foldConfusables(raw.original);
@@ -207,7 +253,7 @@ function toWork(raw: RawToken): Work[] {
   }
   if (script === 'Hangul') {
     const chars = [...raw.original];
-    const syl = syllables(anyAscii(lower));
+    const syl = syllables(anyAscii(lower)).map((t, i) => koreanListForm(t, i === 0));
     if (syl.length === chars.length) return syl.map((t, i) => ({ ...base, text: t, original: chars[i]! }));
     return [{ ...base, text: syl.join(''), original: raw.original }];
   }

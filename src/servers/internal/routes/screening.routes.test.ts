@@ -4,8 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { backends } from '../../../../test/support/db.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
-import { makeProgramme, makeSubject } from '../../../../test/support/factories-applications.ts';
-import { runScreeningJobs } from '../../../modules/screening/index.ts';
+import {
+  makeApplication,
+  makeProgramme,
+  makeSubject,
+} from '../../../../test/support/factories-applications.ts';
+import { enqueueDueRescreens, runScreeningJobs } from '../../../modules/screening/index.ts';
 
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../../../../test/fixtures/lists/${name}`, import.meta.url)));
@@ -286,6 +290,95 @@ for (const backend of backends) {
       assert.equal(patched.statusCode, 200, patched.body);
       await runScreeningJobs(system, t.screening);
       assert.equal(await runsOf(bystander.id), before.bystander + 1);
+    });
+
+    it("periodic rescreens follow the programme's profile", async () => {
+      const programme = await makeProgramme(t.ctx);
+      const patched = await t.call('PATCH', `/api/v1/programmes/${programme.id}`, {
+        body: {
+          version: programme.version,
+          screeningProfile: { threshold: 0.8, lists: ['un'], subjectKinds: ['person'], rescreenDays: 30 },
+        },
+      });
+      assert.equal(patched.statusCode, 200, patched.body);
+      assert.equal(patched.json().screeningProfile.rescreenDays, 30);
+      const made = await makeSubject(t.database.db, { displayName: 'Hilda Rosenqvist' });
+      await t.database.db
+        .updateTable('subjects')
+        .set({ programme_id: programme.id })
+        .where('id', '=', made.id)
+        .execute();
+      const run = await t.call('POST', `/api/v1/subjects/${made.id}/screenings`);
+      assert.equal(run.json().threshold, 0.8, 'the profile applies');
+      assert.deepEqual(
+        run.json().snapshots.map((x: { list: string }) => x.list),
+        ['un'],
+      );
+      await runScreeningJobs({ ...t.ctx }, t.screening);
+      assert.equal(await enqueueDueRescreens(t.ctx), 0, 'not due yet');
+      await t.database.db
+        .updateTable('screening_runs')
+        .set({ created_at: new Date(Date.now() - 31 * 86_400_000) })
+        .where('subject_id', '=', made.id)
+        .execute();
+      assert.equal(await enqueueDueRescreens(t.ctx), 1);
+      assert.equal(await enqueueDueRescreens(t.ctx), 0, 'one pending job per subject');
+      await runScreeningJobs({ ...t.ctx }, t.screening);
+      const runs = await t.database.db
+        .selectFrom('screening_runs')
+        .select('id')
+        .where('subject_id', '=', made.id)
+        .execute();
+      assert.equal(runs.length, 2);
+    });
+
+    it('approval can require the screening clear: refused while a subject has an open alert, allowed once resolved', async () => {
+      const programme = await makeProgramme(t.ctx, {
+        statuses: [
+          { key: 'draft', label: 'Draft', initial: true },
+          { key: 'in_review', label: 'In review' },
+          { key: 'approved', label: 'Approved', terminal: true },
+        ],
+        transitions: [
+          { from: 'draft', to: 'in_review' },
+          { from: 'in_review', to: 'approved', screeningClear: true },
+        ],
+      });
+      const made = await makeSubject(t.database.db, { displayName: 'Ahmad Oumar Imhamad al-Fitouri' });
+      const app = await makeApplication(t.ctx, { programmeId: programme.id, applicantId: made.id });
+      assert.equal(
+        (await t.call('POST', `/api/v1/applications/${app.id}/transitions`, { body: { to: 'in_review' } }))
+          .statusCode,
+        200,
+      );
+      const unscreened = await t.call('POST', `/api/v1/applications/${app.id}/transitions`, {
+        body: { to: 'approved' },
+      });
+      assert.equal(unscreened.statusCode, 409, unscreened.body);
+      assert.equal(unscreened.json().reason, 'screening_not_clear');
+      assert.deepEqual(unscreened.json().subjects, [{ subjectId: made.id, status: 'not_screened' }]);
+      const run = await t.call('POST', `/api/v1/subjects/${made.id}/screenings`);
+      assert.ok(run.json().alerts.raised >= 1);
+      const open = await t.call('POST', `/api/v1/applications/${app.id}/transitions`, {
+        body: { to: 'approved' },
+      });
+      assert.equal(open.json().subjects[0].status, 'open_alerts');
+      for (const a of (await t.call('GET', `/api/v1/subjects/${made.id}/alerts?status=open`)).json().items)
+        await t.call('POST', `/api/v1/screening/alerts/${a.id}/decision`, {
+          body: { decision: 'false_positive', reason: 'different person', version: a.version },
+        });
+      const ok = await t.call('POST', `/api/v1/applications/${app.id}/transitions`, {
+        body: { to: 'approved' },
+      });
+      assert.equal(ok.statusCode, 200, ok.body);
+      const refusals = await t.database.db
+        .selectFrom('audit_events')
+        .select('payload')
+        .where('type', '=', 'application.transition_refused')
+        .where('target_id', '=', app.id)
+        .execute();
+      assert.equal(refusals.length, 2);
+      assert.ok(refusals.every((r) => (r.payload as { reason: string }).reason === 'screening_not_clear'));
     });
   });
 }

@@ -935,8 +935,8 @@ async function s2s3(a: ChildArgs, paths: DataPaths, runs: number, skip: Set<stri
       target: '≥ 2,000 q/s, ≤ 10 ms',
       ok: qps >= 2000 && cp95 <= 10,
     });
-    // On this 2-core host the load-generating client shares the cores with the server, so a
-    // cluster competes with the client; on a dedicated server host it would add capacity.
+    // The cluster figure: on this host the load-generating client shares the cores with the
+    // server processes, so it varies more with machine load than the 1-process figure.
     if (W > 1)
       report({
         id: 'S3',

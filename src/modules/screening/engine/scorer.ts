@@ -293,6 +293,10 @@ export function tokenSim(q: ScoreToken, c: ScoreToken): TokenSim {
   // Beyond the allowance only the phonetic/skeleton keys can still match, and they need `rel`
   // only roughly: cap the work at a distance that makes the bonus negligible.
   const keysMatch = q.phon === c.phon || q.skel === c.skel;
+  // Without a key match only "within the allowance" matters (and the scramble check below, which
+  // needs equal lengths and equal letters): a letter-count lower bound rejects most pairs before
+  // the O(n·m) distance, with the same outcome.
+  if (!keysMatch && letterBagBound(a, b) > editAllowance(L)) return NONE;
   const d = editDistance(a, b, keysMatch ? L : editAllowance(L));
   const rel = Math.max(0, 1 - d / L);
   let best: TokenSim = NONE;
@@ -320,6 +324,36 @@ export function tokenSim(q: ScoreToken, c: ScoreToken): TokenSim {
     return { sim: 0.75, how: 'edit' };
   }
   return best;
+}
+
+const BAG = new Int32Array(65536);
+
+/**
+ * A lower bound of the weighted edit distance from letter counts: a letters of `a` have no
+ * counterpart in `b` and b letters of `b` none in `a`; a substitution (≥ 0.5) removes one of each,
+ * an insertion or deletion (≥ 0.5) one of either, a transposition none; so d ≥ 0.5 · max(a, b).
+ * Equal letter multisets (a scrambled token) give 0, so the scramble check is never skipped.
+ */
+function letterBagBound(a: string, b: string): number {
+  for (let i = 0; i < a.length; i++) BAG[a.charCodeAt(i)]!++;
+  for (let i = 0; i < b.length; i++) BAG[b.charCodeAt(i)]!--;
+  let pos = 0;
+  let neg = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    const v = BAG[c]!;
+    if (v > 0) pos += v;
+    else neg -= v;
+    BAG[c] = 0;
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    const v = BAG[c]!;
+    if (v > 0) pos += v;
+    else neg -= v;
+    BAG[c] = 0;
+  }
+  return 0.5 * (pos > neg ? pos : neg);
 }
 
 function charSum(s: string): number {
@@ -610,13 +644,21 @@ function binSwapped(q: ScoreToken[], c: ScoreToken[], qUsed: Int32Array, chosen:
 }
 
 /** Index of the first and last significant tokens (the given and family name slots). */
-function ends(ts: ScoreToken[]): [number, number] {
+function firstSignificant(ts: ScoreToken[]): number {
   let a = 0;
   while (a < ts.length - 1 && !isSignificant(ts[a]!)) a++;
+  return a;
+}
+
+function lastSignificant(ts: ScoreToken[]): number {
   let b = ts.length - 1;
   while (b > 0 && !isSignificant(ts[b]!)) b--;
-  return [a, b];
+  return b;
 }
+
+/** Scratch for the alignment's used-token marks (scoreAligned is not re-entrant). */
+let USED_Q = new Int32Array(32);
+let USED_C = new Int32Array(32);
 
 /**
  * Align and score. `sim` may be a memoised tokenSim. `ordered` is false when the query holds a
@@ -647,8 +689,12 @@ export function scoreAligned(
   edges.sort(
     (x, y) => y.sim - x.sim || q[y.qi]!.weight + c[y.ci]!.weight - q[x.qi]!.weight - c[x.ci]!.weight,
   );
-  const qUsed = new Int32Array(nq).fill(-1);
-  const cUsed = new Int32Array(nc).fill(-1);
+  if (nq > USED_Q.length) USED_Q = new Int32Array(nq * 2);
+  if (nc > USED_C.length) USED_C = new Int32Array(nc * 2);
+  const qUsed = USED_Q;
+  const cUsed = USED_C;
+  qUsed.fill(-1, 0, nq);
+  cUsed.fill(-1, 0, nc);
   const chosen: Edge[] = [];
   outer: for (const e of edges) {
     for (let i = e.qi; i <= e.qe; i++) if (qUsed[i]! >= 0) continue outer;
@@ -676,8 +722,10 @@ export function scoreAligned(
     num += e.sim * (wq + wc);
     den += wq + wc;
   }
-  const [qa, qb] = ends(q);
-  const [ca, cb] = ends(c);
+  const qa = firstSignificant(q);
+  const qb = lastSignificant(q);
+  const ca = firstSignificant(c);
+  const cb = lastSignificant(c);
   let qMissing = 0;
   let qMissingSig = 0;
   let qNumUnmatched = false;
@@ -743,8 +791,6 @@ export function scoreAligned(
     // patronymic naming that is a father and son, not one person written twice.
     if (kind !== 'entity' && inv > 0 && binSwapped(q, c, qUsed, chosen)) score -= BIN_SWAP;
     if (kind !== 'entity' && inv > 0) {
-      const [qa] = ends(q);
-      const [ca] = ends(c);
       const qk = qUsed[qa]!;
       const ck = cUsed[ca]!;
       if (qk >= 0 && ck >= 0 && qk !== ck && chosen[qk]!.ci !== ca && chosen[ck]!.qi !== qa)
@@ -790,22 +836,36 @@ function joinEdges(one: ScoreToken[], many: ScoreToken[], swapped: boolean, edge
   for (let i = 0; i < one.length; i++) {
     const t = one[i]!;
     if (t.role === 'legal_form' || t.role === 'number') continue;
-    const tl = t.join.length;
+    const tj = t.join;
+    const tl = tj.length;
+    const initialsPossible = tl >= 2 && tl <= 5;
     for (let j = 0; j + 1 < many.length; j++) {
-      let cat = '';
-      let initials = '';
+      // The concatenation and the initials are tracked by length and prefix match rather than
+      // built as strings: most (j, k) runs are rejected on length alone.
+      let catLen = 0;
+      let initLen = 0;
+      let initOk = initialsPossible;
       for (let k = j; k < many.length && k < j + 5; k++) {
         const m = many[k]!;
-        cat += m.join;
-        if (m.role === 'legal_form') initials += '#';
-        else if (m.role !== 'stopword' || m.text.length > 2) initials += m.text[0];
-        if (k === j) continue;
-        if (tl >= 2 && tl <= 5 && initials === t.join && many[k]!.text.length > 1) {
-          push(i, j, k, 0.8, 'initial');
+        catLen += m.join.length;
+        if (initOk) {
+          let ch = -1;
+          if (m.role === 'legal_form') ch = 0x23;
+          else if (m.role !== 'stopword' || m.text.length > 2) ch = m.text.charCodeAt(0);
+          if (ch >= 0) {
+            if (initLen >= tl || tj.charCodeAt(initLen) !== ch) initOk = false;
+            initLen++;
+          }
         }
-        if (k >= j + 3 || tl < 4 || cat.length > tl + 2) continue;
-        if (cat.length < tl - 2) continue;
-        const s = joinedSim(t.join, cat);
+        const catOpen = k < j + 3 && tl >= 4 && catLen <= tl + 2;
+        if (!initOk && !catOpen) break;
+        if (k === j) continue;
+        if (initOk && initLen === tl && m.text.length > 1) push(i, j, k, 0.8, 'initial');
+        if (!catOpen) continue;
+        if (catLen < tl - 2) continue;
+        let cat = '';
+        for (let x = j; x <= k; x++) cat += many[x]!.join;
+        const s = joinedSim(tj, cat);
         if (s > 0.6) push(i, j, k, s, 'joined');
       }
     }

@@ -11,6 +11,8 @@ import { notFound } from '../../platform/errors.ts';
 import { actorRef } from '../access/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { findVisibleSubject, seesBasicsOnly } from '../subjects/find-visible-subject.ts';
+import { openIdentifiers } from '../subjects/subject.identifiers.ts';
+import { listIdentifiers } from '../subjects/subject.repository.ts';
 import { DEFAULT_THRESHOLD, type ScreeningQuery } from './engine/api.ts';
 import { raiseAlerts } from './alerts.ts';
 import type { ProviderResult, ScreeningProvider } from './screening-service.ts';
@@ -129,14 +131,43 @@ export async function screenBatch(
   return { runs };
 }
 
-function subjectQuery(s: Row<'subjects'>): ScreeningQuery {
-  const profile = (s.profile ?? {}) as { nationalities?: string[]; gender?: string };
-  return {
-    name: s.display_name,
+/**
+ * What a subject is screened as: its display name and each other name it is known by (other names,
+ * trading names), with its date of birth, nationality or jurisdiction, gender and identity-document
+ * numbers as qualifiers (an exact document number on a list entry raises the score strongly).
+ */
+function subjectQueries(
+  s: Row<'subjects'>,
+  identifiers: { type: string; value: string }[],
+): ScreeningQuery[] {
+  const profile = (s.profile ?? {}) as {
+    nationalities?: string[];
+    gender?: string;
+    otherNames?: string[];
+    tradingNames?: string[];
+  };
+  const base: Omit<ScreeningQuery, 'name'> = {
     schema: s.kind === 'person' ? 'Person' : 'Organization',
     birthDate: s.date_of_birth ?? undefined,
     nationality: s.kind === 'person' ? profile.nationalities?.[0] : (s.jurisdiction ?? undefined),
     gender: profile.gender === 'male' || profile.gender === 'female' ? profile.gender : undefined,
+    identifiers: identifiers.length ? identifiers : undefined,
+  };
+  const names = [s.display_name, ...(profile.otherNames ?? []), ...(profile.tradingNames ?? [])];
+  return [...new Set(names.map((n) => n.trim()).filter(Boolean))].map((name) => ({ ...base, name }));
+}
+
+/** The best match per list entry over several queries (a subject's names), best first. */
+function mergeResults(results: ProviderResult[], limit: number): ProviderResult {
+  const best = new Map<string, ProviderResult['matches'][number]>();
+  for (const r of results)
+    for (const m of r.matches) {
+      const prev = best.get(m.entityId);
+      if (!prev || m.score > prev.score) best.set(m.entityId, m);
+    }
+  return {
+    matches: [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit),
+    snapshots: results[0]?.snapshots ?? [],
   };
 }
 
@@ -157,7 +188,15 @@ export async function screenSubject(
     : undefined;
   const p = programme?.screening_profile;
   const profile = { threshold: p?.threshold ?? DEFAULT_THRESHOLD, limit: 10, lists: p?.lists ?? null };
-  const query = subjectQuery(subject);
-  const result = await provider.screen(ctx, query, profile);
-  return storeRun(ctx, { subjectId: subject.id, query, profile, result });
+  const documents = openIdentifiers(ctx.keyring, subject.id, await listIdentifiers(ctx.db, subject.id));
+  const queries = subjectQueries(
+    subject,
+    documents.map((d) => ({ type: d.type, value: d.number })),
+  );
+  const results: ProviderResult[] = [];
+  for (const q of queries) results.push(await provider.screen(ctx, q, profile));
+  const result = mergeResults(results, profile.limit);
+  // The stored query names the document types, never their numbers.
+  const stored = queries.map((q) => ({ ...q, identifiers: q.identifiers?.map((i) => ({ type: i.type })) }));
+  return storeRun(ctx, { subjectId: subject.id, query: stored, profile, result });
 }

@@ -380,5 +380,31 @@ for (const backend of backends) {
       assert.equal(refusals.length, 2);
       assert.ok(refusals.every((r) => (r.payload as { reason: string }).reason === 'screening_not_clear'));
     });
+
+    it("a subject's other names are screened too; the stored run never holds document numbers", async () => {
+      const created = await t.call('POST', '/api/v1/subjects', {
+        body: {
+          kind: 'person',
+          givenNames: 'John',
+          familyName: 'Smith',
+          dateOfBirth: '1937-04-28',
+          nationalities: ['IQ'],
+          otherNames: ['Saddam Hussein al-Tikriti'],
+          identityDocuments: [{ type: 'passport', number: 'X1234567', country: 'GB' }],
+        },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const id = created.json().subject.id as string;
+      const run = await t.call('POST', `/api/v1/subjects/${id}/screenings`);
+      assert.equal(run.statusCode, 201, run.body);
+      assert.ok(run.json().matches.some((m: { entityId: string }) => m.entityId === 'un:IQi.001'));
+      const stored = await t.database.db
+        .selectFrom('screening_runs')
+        .select('query')
+        .where('id', '=', run.json().runId)
+        .executeTakeFirstOrThrow();
+      const text = JSON.stringify(stored.query);
+      assert.ok(text.includes('passport') && !text.includes('X1234567'));
+    });
   });
 }

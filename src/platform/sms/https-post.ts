@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { parseServiceUrl } from '../http/https-json.ts';
 import { TLS_CLIENT_OPTIONS } from '../tls.ts';
 import { SmsDeliveryError, type SmsDeliveryReason } from './gateway.ts';
 
@@ -16,20 +17,10 @@ export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * Parses and checks a gateway URL: https only, no user name or password in it (they would end up in
- * logs and process listings; credentials go in their own settings).
+ * logs and process listings; credentials go in their own settings). Shared with every outbound
+ * service (src/platform/http/https-json.ts).
  */
-export function parseGatewayUrl(raw: string, setting: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`${setting} is not a valid URL`);
-  }
-  if (url.protocol !== 'https:') throw new Error(`${setting} must use https`);
-  if (url.username || url.password) throw new Error(`${setting} must not contain credentials`);
-  if (url.hash) throw new Error(`${setting} must not contain a fragment`);
-  return url;
-}
+export const parseGatewayUrl = parseServiceUrl;
 
 /**
  * An agent per gateway: it carries the optional private CA and the TLS floor. No keep-alive: an

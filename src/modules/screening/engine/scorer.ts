@@ -74,15 +74,6 @@ function addGroup(map: Map<string, number[]>, members: string[], id: number): vo
   for (const [k, v] of Object.entries(PERSON_SYMBOLS.personNick)) addGroup(NICK_GROUPS, [k, ...v], id++);
   for (const [k, v] of Object.entries(PERSON_SYMBOLS.personNameParts)) addGroup(XLIT_GROUPS, [k, ...v], id++);
 }
-function shareGroup(map: Map<string, number[]>, a: string, b: string): boolean {
-  const ga = map.get(a);
-  if (!ga) return false;
-  const gb = map.get(b);
-  if (!gb) return false;
-  for (const x of ga) if (gb.includes(x)) return true;
-  return false;
-}
-
 /** Generational and honorific suffixes: kept, but they barely identify anyone. */
 const SUFFIX_SYMBOLS = new Set<string>();
 for (const k of ['jr', 'sr', 'esq', 'dr', 'prof', 'md', 'phd']) {
@@ -255,74 +246,134 @@ function sortedLetters(s: string): string {
   return [...s].sort().join('');
 }
 
+/** How the last `simCore` call reached its similarity (saves a TokenSim object per token pair). */
+let HOW: TokenExplanation['how'] = 'missing';
+
 /** Similarity of a query token and a list token; 0 when they should not align. */
 export function tokenSim(q: ScoreToken, c: ScoreToken): TokenSim {
+  const sim = simCore(q, c, XLIT_GROUPS.get(q.text), XLIT_GROUPS.get(c.text), NICK_GROUPS, NICK_GROUPS);
+  return HOW === 'missing' && sim === 0 ? NONE : { sim, how: HOW };
+}
+
+function groupsMeet(ga: number[] | undefined, gb: number[] | undefined): boolean {
+  if (!ga || !gb) return false;
+  for (const x of ga) if (gb.includes(x)) return true;
+  return false;
+}
+
+/**
+ * `tokenSim` without allocation: returns the similarity and leaves how it was reached in `HOW`.
+ * `qx`/`cx` are the tokens' transliteration groups (looked up once per token by the caller);
+ * `qn`/`cn` their nickname groups, or the map to look them up in lazily.
+ */
+function simCore(
+  q: ScoreToken,
+  c: ScoreToken,
+  qx: number[] | undefined,
+  cx: number[] | undefined,
+  qn: number[] | undefined | Map<string, number[]>,
+  cn: number[] | undefined | Map<string, number[]>,
+): number {
   const a = q.text;
   const b = c.text;
   const ql = q.role === 'legal_form';
   const cl = c.role === 'legal_form';
   if (ql || cl) {
     // Two different legal forms still sit in the same slot: aligned, at a discount.
-    if (ql && cl) return { sim: a === b ? 1 : 0.55, how: 'legal_form' };
-    return NONE;
+    if (ql && cl) {
+      HOW = 'legal_form';
+      return a === b ? 1 : 0.55;
+    }
+    HOW = 'missing';
+    return 0;
   }
-  if (a === b) return { sim: 1, how: q.latin && c.latin ? 'exact' : 'transliteration' };
-  if (isNumber(q) || isNumber(c)) return NONE;
+  if (a === b) {
+    HOW = q.latin && c.latin ? 'exact' : 'transliteration';
+    return 1;
+  }
+  HOW = 'missing';
+  if (isNumber(q) || isNumber(c)) return 0;
   const la = a.length;
   const lb = b.length;
   if (la === 1 || lb === 1) {
     // An initial stands for any name with that first letter (J ↔ John), never for another initial.
-    if (la !== lb && a[0] === b[0]) return { sim: 0.82, how: 'initial' };
-    return NONE;
+    if (la !== lb && a.charCodeAt(0) === b.charCodeAt(0)) {
+      HOW = 'initial';
+      return 0.82;
+    }
+    return 0;
   }
-  if (shareGroup(XLIT_GROUPS, a, b)) return { sim: 0.95, how: 'transliteration' };
+  if (groupsMeet(qx, cx)) {
+    HOW = 'transliteration';
+    return 0.95;
+  }
   if (!q.latin && !c.latin) {
     // Both in the same non-Latin script: compare the letters as written. One changed Han or
     // Hangul character is a different name even when the romanisations are one letter apart.
     const L = Math.max(q.orig.length, c.orig.length);
     const d = editDistance(q.orig, c.orig, L);
-    if (d > editAllowance(L * 2) / 2) return NONE;
-    return { sim: Math.max(0, 1 - (SIM_SLOPE * d) / L), how: 'edit' };
+    if (d > editAllowance(L * 2) / 2) return 0;
+    HOW = 'edit';
+    return Math.max(0, 1 - (SIM_SLOPE * d) / L);
   }
-  if (shareGroup(NICK_GROUPS, a, b)) return { sim: 0.88, how: 'nickname' };
-  if (ORG_SUFFIXES.has(a) && ORG_SUFFIXES.has(b)) return { sim: 0.9, how: 'legal_form' };
+  if (groupsMeet(qn instanceof Map ? qn.get(a) : qn, cn instanceof Map ? cn.get(b) : cn)) {
+    HOW = 'nickname';
+    return 0.88;
+  }
+  if (ORG_SUFFIXES.has(a) && ORG_SUFFIXES.has(b)) {
+    HOW = 'legal_form';
+    return 0.9;
+  }
   const L = la > lb ? la : lb;
   const short = la < lb ? la : lb;
   // Cheap length filter before the O(n·m) distance: too different in length to be one token.
-  if (L - short > 3 && L - short > L * 0.4) return NONE;
+  if (L - short > 3 && L - short > L * 0.4) return 0;
   // Beyond the allowance only the phonetic/skeleton keys can still match, and they need `rel`
   // only roughly: cap the work at a distance that makes the bonus negligible.
   const keysMatch = q.phon === c.phon || q.skel === c.skel;
   // Without a key match only "within the allowance" matters (and the scramble check below, which
   // needs equal lengths and equal letters): a letter-count lower bound rejects most pairs before
   // the O(n·m) distance, with the same outcome.
-  if (!keysMatch && letterBagBound(a, b) > editAllowance(L)) return NONE;
-  const d = editDistance(a, b, keysMatch ? L : editAllowance(L));
+  const allowance = editAllowance(L);
+  if (!keysMatch && letterBagBound(a, b) > allowance) return 0;
+  const d = editDistance(a, b, keysMatch ? L : allowance);
   const rel = Math.max(0, 1 - d / L);
-  let best: TokenSim = NONE;
-  if (d <= editAllowance(L)) best = { sim: Math.max(0, 1 - (SIM_SLOPE * d) / L), how: 'edit' };
+  let best = 0;
+  let how: TokenExplanation['how'] = 'missing';
+  if (d <= allowance) {
+    best = Math.max(0, 1 - (SIM_SLOPE * d) / L);
+    how = 'edit';
+  }
   const crossScript = !q.latin || !c.latin;
   const abjad = q.abjad || c.abjad;
   if (q.phon === c.phon && (q.phon.length >= 3 || (abjad && q.phon.length >= 2))) {
     const s = 0.78 + 0.17 * rel;
-    if (s > best.sim) best = { sim: s, how: crossScript ? 'transliteration' : 'phonetic' };
+    if (s > best) {
+      best = s;
+      how = crossScript ? 'transliteration' : 'phonetic';
+    }
   } else if (q.skel === c.skel && (q.skel.length >= 3 || (abjad && q.skel.length >= 2))) {
     // Only an abjad's missing vowels justify trusting the bare skeleton; for Latin spellings
     // and syllabic romanisations (Han, Hangul) it is too loose (ming ↔ manchi).
     const s = (abjad ? 0.78 : 0.62) + 0.17 * rel;
-    if (s > best.sim) best = { sim: s, how: crossScript ? 'transliteration' : 'skeleton' };
+    if (s > best) {
+      best = s;
+      how = crossScript ? 'transliteration' : 'skeleton';
+    }
   }
   // A token typed backwards or scrambled (nituP for Putin): the same letters in another order.
   // Checked last and only for equal lengths, since sorting allocates.
   if (
-    best.sim < 0.75 &&
+    best < 0.75 &&
     la === lb &&
     la >= 5 &&
     charSum(a) === charSum(b) &&
     sortedLetters(a) === sortedLetters(b)
   ) {
-    return { sim: 0.75, how: 'edit' };
+    HOW = 'edit';
+    return 0.75;
   }
+  HOW = how;
   return best;
 }
 
@@ -583,14 +634,51 @@ export function scoreTokens(raw: string, kind: NameKind, generic: (text: string)
 // ---------------------------------------------------------------------------------------------
 // Alignment
 
-interface Edge {
-  qi: number;
-  /** Last query token covered (> qi for a split query compound: "bin laden" vs "binladen"). */
-  qe: number;
-  ci: number;
-  ce: number;
-  sim: number;
-  how: TokenExplanation['how'];
+/**
+ * Candidate alignment edges, in module scratch arrays rather than one object per edge (the scorer
+ * is not re-entrant). Edge e covers query tokens E_QI[e]..E_QE[e] (more than one for a split query
+ * compound: "bin laden" vs "binladen") and list tokens E_CI[e]..E_CE[e].
+ */
+let E_QI = new Int32Array(64);
+let E_QE = new Int32Array(64);
+let E_CI = new Int32Array(64);
+let E_CE = new Int32Array(64);
+let E_SIM = new Float64Array(64);
+const E_HOW: TokenExplanation['how'][] = [];
+/** Edge order after the sort, then the chosen edges. */
+let E_ORDER = new Int32Array(64);
+let CHOSEN = new Int32Array(64);
+let N_EDGES = 0;
+
+function pushEdge(
+  qi: number,
+  qe: number,
+  ci: number,
+  ce: number,
+  sim: number,
+  how: TokenExplanation['how'],
+): void {
+  const e = N_EDGES++;
+  if (e >= E_QI.length) {
+    const grow = <T extends Int32Array | Float64Array>(x: T, make: (n: number) => T): T => {
+      const y = make(x.length * 2);
+      y.set(x);
+      return y;
+    };
+    E_QI = grow(E_QI, (n) => new Int32Array(n));
+    E_QE = grow(E_QE, (n) => new Int32Array(n));
+    E_CI = grow(E_CI, (n) => new Int32Array(n));
+    E_CE = grow(E_CE, (n) => new Int32Array(n));
+    E_SIM = grow(E_SIM, (n) => new Float64Array(n));
+    E_ORDER = new Int32Array(E_QI.length);
+    CHOSEN = new Int32Array(E_QI.length);
+  }
+  E_QI[e] = qi;
+  E_QE[e] = qe;
+  E_CI[e] = ci;
+  E_CE[e] = ce;
+  E_SIM[e] = sim;
+  E_HOW[e] = how;
 }
 
 /** Tuning of the unmatched-token costs, by kind of name. */
@@ -630,16 +718,26 @@ function isSignificant(t: ScoreToken): boolean {
 }
 
 /** Whether the names either side of a query "bin" align with the other side's reversed pair. */
-function binSwapped(q: ScoreToken[], c: ScoreToken[], qUsed: Int32Array, chosen: Edge[]): boolean {
+function binSwapped(q: ScoreToken[], c: ScoreToken[], qUsed: Int32Array): boolean {
   for (let i = 1; i + 1 < q.length; i++) {
     if (q[i]!.text !== 'bin' || q[i]!.role !== 'stopword') continue;
     const a = qUsed[i - 1]!;
     const b = qUsed[i + 1]!;
     if (a < 0 || b < 0) continue;
-    const ca = chosen[a]!.ci;
-    const cb = chosen[b]!.ci;
+    const ca = E_CI[CHOSEN[a]!]!;
+    const cb = E_CI[CHOSEN[b]!]!;
     if (cb + 2 === ca && c[cb + 1]?.text === 'bin') return true;
   }
+  return false;
+}
+
+function allLatin(ts: ScoreToken[]): boolean {
+  for (let i = 0; i < ts.length; i++) if (!ts[i]!.latin) return false;
+  return true;
+}
+
+function hasNumber(ts: ScoreToken[]): boolean {
+  for (let i = 0; i < ts.length; i++) if (ts[i]!.role === 'number') return true;
   return false;
 }
 
@@ -659,67 +757,160 @@ function lastSignificant(ts: ScoreToken[]): number {
 /** Scratch for the alignment's used-token marks (scoreAligned is not re-entrant). */
 let USED_Q = new Int32Array(32);
 let USED_C = new Int32Array(32);
+/** Scratch: each token's transliteration and nickname groups, looked up once per alignment. */
+const QX: (number[] | undefined)[] = [];
+const QN: (number[] | undefined)[] = [];
+const CX: (number[] | undefined)[] = [];
+const CN: (number[] | undefined)[] = [];
+
+/** Edge order of the greedy alignment: best similarity first, heavier tokens break ties. */
+function edgeBefore(q: ScoreToken[], c: ScoreToken[], x: number, y: number): number {
+  return (
+    E_SIM[y]! - E_SIM[x]! ||
+    q[E_QI[y]!]!.weight + c[E_CI[y]!]!.weight - q[E_QI[x]!]!.weight - c[E_CI[x]!]!.weight
+  );
+}
 
 /**
- * Align and score. `sim` may be a memoised tokenSim. `ordered` is false when the query holds a
- * comma: its writer chose an explicit order ("LAST, First ...") that token order no longer shows.
+ * The edge indices 0..n-1 in `edgeBefore` order, exactly as `Array.prototype.sort` orders them
+ * (V8's TimSort: for fewer than 64 elements, one natural run then a binary insertion sort), so
+ * ties whose tie-break rounds inconsistently fall the same way as before. Longer lists use the
+ * built-in sort itself.
+ */
+function sortEdges(q: ScoreToken[], c: ScoreToken[], n: number): Int32Array {
+  const a = E_ORDER;
+  for (let e = 0; e < n; e++) a[e] = e;
+  if (n < 2) return a;
+  if (n >= 64) {
+    const xs = Array.from(a.subarray(0, n)).sort((x, y) => edgeBefore(q, c, x, y));
+    a.set(xs);
+    return a;
+  }
+  // CountAndMakeRun.
+  let run = 2;
+  const descending = edgeBefore(q, c, a[1]!, a[0]!) < 0;
+  let prev = a[1]!;
+  for (let i = 2; i < n; i++) {
+    const cur = a[i]!;
+    const o = edgeBefore(q, c, cur, prev);
+    if (descending ? o >= 0 : o < 0) break;
+    prev = cur;
+    run++;
+  }
+  if (descending) a.subarray(0, run).reverse();
+  // BinaryInsertionSort of the rest.
+  for (let start = run; start < n; start++) {
+    let left = 0;
+    let right = start;
+    const pivot = a[start]!;
+    while (left < right) {
+      const mid = left + ((right - left) >> 1);
+      if (edgeBefore(q, c, pivot, a[mid]!) < 0) right = mid;
+      else left = mid + 1;
+    }
+    for (let p = start; p > left; p--) a[p] = a[p - 1]!;
+    a[left] = pivot;
+  }
+  return a;
+}
+
+/**
+ * Align and score. `sim` may be a memoised tokenSim (default: tokenSim). `ordered` is false when
+ * the query holds a comma: its writer chose an explicit order ("LAST, First ...") that token order
+ * no longer shows.
  */
 export function scoreAligned(
   q: ScoreToken[],
   c: ScoreToken[],
   kind: NameKind,
-  sim: (qi: number, ci: number) => TokenSim = (qi, ci) => tokenSim(q[qi]!, c[ci]!),
+  sim?: (qi: number, ci: number) => TokenSim,
   explain = true,
   ordered = true,
 ): NameScore {
   const nq = q.length;
   const nc = c.length;
   if (nq === 0 || nc === 0) return { score: 0, tokens: [] };
-  const edges: Edge[] = [];
-  for (let i = 0; i < nq; i++) {
+  N_EDGES = 0;
+  if (sim) {
+    for (let i = 0; i < nq; i++) {
+      for (let j = 0; j < nc; j++) {
+        const s = sim(i, j);
+        if (s.sim > 0.5) pushEdge(i, i, j, j, s.sim, s.how);
+      }
+    }
+  } else {
+    for (let i = 0; i < nq; i++) {
+      const t = q[i]!.text;
+      QX[i] = XLIT_GROUPS.get(t);
+      QN[i] = NICK_GROUPS.get(t);
+    }
     for (let j = 0; j < nc; j++) {
-      const s = sim(i, j);
-      if (s.sim > 0.5) edges.push({ qi: i, qe: i, ci: j, ce: j, sim: s.sim, how: s.how });
+      const t = c[j]!.text;
+      CX[j] = XLIT_GROUPS.get(t);
+      CN[j] = NICK_GROUPS.get(t);
+    }
+    for (let i = 0; i < nq; i++) {
+      const qt = q[i]!;
+      const qx = QX[i];
+      const qn = QN[i];
+      for (let j = 0; j < nc; j++) {
+        const s = simCore(qt, c[j]!, qx, CX[j], qn, CN[j]);
+        if (s > 0.5) pushEdge(i, i, j, j, s, HOW);
+      }
     }
   }
   // Joined/split tokens: one side's token against 2–3 adjacent tokens of the other side.
-  joinEdges(q, c, false, edges);
-  joinEdges(c, q, true, edges);
+  joinEdges(q, c, false);
+  joinEdges(c, q, true);
   // Greedy maximum alignment: best similarity first, heavier tokens break ties.
-  edges.sort(
-    (x, y) => y.sim - x.sim || q[y.qi]!.weight + c[y.ci]!.weight - q[x.qi]!.weight - c[x.ci]!.weight,
-  );
+  const ne = N_EDGES;
+  const order = sortEdges(q, c, ne);
   if (nq > USED_Q.length) USED_Q = new Int32Array(nq * 2);
   if (nc > USED_C.length) USED_C = new Int32Array(nc * 2);
   const qUsed = USED_Q;
   const cUsed = USED_C;
   qUsed.fill(-1, 0, nq);
   cUsed.fill(-1, 0, nc);
-  const chosen: Edge[] = [];
-  outer: for (const e of edges) {
-    for (let i = e.qi; i <= e.qe; i++) if (qUsed[i]! >= 0) continue outer;
-    for (let j = e.ci; j <= e.ce; j++) if (cUsed[j]! >= 0) continue outer;
-    const k = chosen.length;
-    chosen.push(e);
-    for (let i = e.qi; i <= e.qe; i++) qUsed[i] = k;
-    for (let j = e.ci; j <= e.ce; j++) cUsed[j] = k;
+  const chosen = CHOSEN;
+  let nChosen = 0;
+  outer: for (let o = 0; o < ne; o++) {
+    const e = order[o]!;
+    const qi = E_QI[e]!;
+    const qe = E_QE[e]!;
+    const ci = E_CI[e]!;
+    const ce = E_CE[e]!;
+    for (let i = qi; i <= qe; i++) if (qUsed[i]! >= 0) continue outer;
+    for (let j = ci; j <= ce; j++) if (cUsed[j]! >= 0) continue outer;
+    const k = nChosen++;
+    chosen[k] = e;
+    for (let i = qi; i <= qe; i++) qUsed[i] = k;
+    for (let j = ci; j <= ce; j++) cUsed[j] = k;
   }
 
   const params = paramsFor(kind);
   let num = 0;
   let den = 0;
   let strong = false;
-  for (const e of chosen) {
+  let legalExact = false;
+  for (let k = 0; k < nChosen; k++) {
+    const e = chosen[k]!;
+    const qi = E_QI[e]!;
+    const qe = E_QE[e]!;
+    const ci = E_CI[e]!;
+    const ce = E_CE[e]!;
+    const how = E_HOW[e]!;
+    const es = E_SIM[e]!;
     let wq = 0;
-    for (let i = e.qi; i <= e.qe; i++) wq += q[i]!.weight;
+    for (let i = qi; i <= qe; i++) wq += q[i]!.weight;
     let wc = 0;
-    for (let j = e.ci; j <= e.ce; j++) wc += c[j]!.weight;
+    for (let j = ci; j <= ce; j++) wc += c[j]!.weight;
     // An initial carries only an initial's evidence, whichever side it is on.
-    if (e.how === 'initial') wq = wc = Math.min(wq, wc);
-    else if (e.how !== 'legal_form' && e.sim >= 0.75 && wq > 0.25) strong = true;
+    if (how === 'initial') wq = wc = Math.min(wq, wc);
+    else if (how !== 'legal_form' && es >= 0.75 && wq > 0.25) strong = true;
     // An acronym spelling out several words is as strong as a word.
-    if (e.how === 'initial' && (e.ce > e.ci || e.qe > e.qi)) strong = true;
-    num += e.sim * (wq + wc);
+    if (how === 'initial' && (ce > ci || qe > qi)) strong = true;
+    if (how === 'legal_form' && es === 1) legalExact = true;
+    num += es * (wq + wc);
     den += wq + wc;
   }
   const qa = firstSignificant(q);
@@ -761,7 +952,7 @@ export function scoreAligned(
   // which is stronger evidence against than a token merely absent on one side.
   // A number on one side only ("Victory" vs "Victory 3") is a weaker signal than two numbers
   // that differ, which the multiplier below handles.
-  if (cNumUnmatched && !qNumUnmatched && !q.some((t) => t.role === 'number')) cExtra -= cNumWeight / 2;
+  if (cNumUnmatched && !qNumUnmatched && !hasNumber(q)) cExtra -= cNumWeight / 2;
   const conflict = Math.min(qMissingSig, cExtraSig);
   den += 2 * qMissing + 2 * cExtra + CONFLICT * conflict;
   let score = den > 0 ? num / den : 0;
@@ -771,29 +962,39 @@ export function scoreAligned(
   // Numbers identify companies and vessels ("Alpha 1" vs "Alpha 2"): a contradiction is strong.
   if (qNumUnmatched && cNumUnmatched) score *= 0.6;
   // Two different legal forms (GmbH vs Inc): a small penalty.
-  if (qLegal && cLegal && !chosen.some((e) => e.how === 'legal_form' && e.sim === 1)) score -= 0.06;
+  if (qLegal && cLegal && !legalExact) score -= 0.06;
   // Order: alignment is order-free, but crossing pairs cost (more for persons, where
   // "Friedrich Hans" and "Hans Friedrich" may be two people).
   // Names written in other scripts follow other conventions (family name first in Cyrillic
   // registers, CJK): their order says nothing.
-  if (ordered && chosen.length >= 2 && q.every((t) => t.latin)) {
-    const sorted = chosen.filter((e) => q[e.qi]!.role !== 'stopword').sort((x, y) => x.qi - y.qi);
+  if (ordered && nChosen >= 2 && allLatin(q)) {
+    // The chosen edges by query position (their query tokens are disjoint, so the order is
+    // strict): each edge is met at its first query token.
     let inv = 0;
     let pairs = 0;
-    for (let a = 0; a < sorted.length; a++) {
-      for (let b = a + 1; b < sorted.length; b++) {
+    for (let a = 0; a < nq; a++) {
+      const ka = qUsed[a]!;
+      if (ka < 0) continue;
+      const ea = chosen[ka]!;
+      if (E_QI[ea] !== a || q[a]!.role === 'stopword') continue;
+      const cia = E_CI[ea]!;
+      for (let b = a + 1; b < nq; b++) {
+        const kb = qUsed[b]!;
+        if (kb < 0) continue;
+        const eb = chosen[kb]!;
+        if (E_QI[eb] !== b || q[b]!.role === 'stopword') continue;
         pairs++;
-        if (sorted[a]!.ci > sorted[b]!.ci) inv++;
+        if (cia > E_CI[eb]!) inv++;
       }
     }
     if (pairs > 0 && inv > 0) score -= params.order * (inv / pairs);
     // The given-name slot swapped with another (ABDULLAH BIN OMAR vs OMAR BIN ABDULLAH): in
     // patronymic naming that is a father and son, not one person written twice.
-    if (kind !== 'entity' && inv > 0 && binSwapped(q, c, qUsed, chosen)) score -= BIN_SWAP;
+    if (kind !== 'entity' && inv > 0 && binSwapped(q, c, qUsed)) score -= BIN_SWAP;
     if (kind !== 'entity' && inv > 0) {
       const qk = qUsed[qa]!;
       const ck = cUsed[ca]!;
-      if (qk >= 0 && ck >= 0 && qk !== ck && chosen[qk]!.ci !== ca && chosen[ck]!.qi !== qa)
+      if (qk >= 0 && ck >= 0 && qk !== ck && E_CI[chosen[qk]!] !== ca && E_QI[chosen[ck]!] !== qa)
         score -= SLOT_SWAP;
     }
   }
@@ -811,10 +1012,16 @@ export function scoreAligned(
       }
       const e = chosen[k]!;
       const matched = c
-        .slice(e.ci, e.ce + 1)
+        .slice(E_CI[e]!, E_CE[e]! + 1)
         .map((x) => x.text)
         .join(' ');
-      tokens.push({ query: t.text, matched, how: e.how, weight: round(t.weight), score: round(e.sim) });
+      tokens.push({
+        query: t.text,
+        matched,
+        how: E_HOW[e]!,
+        weight: round(t.weight),
+        score: round(E_SIM[e]!),
+      });
     }
     for (let j = 0; j < nc; j++) {
       if (cUsed[j]! >= 0) continue;
@@ -828,11 +1035,8 @@ export function scoreAligned(
  * Edges where one token of `one` equals 2–3 adjacent tokens of `many` joined ("binladen"), or is
  * their initials ("JC" for Jean-Claude, "PLA" for People's Liberation Army).
  */
-function joinEdges(one: ScoreToken[], many: ScoreToken[], swapped: boolean, edges: Edge[]): void {
+function joinEdges(one: ScoreToken[], many: ScoreToken[], swapped: boolean): void {
   if (many.length < 2) return;
-  const push = (i: number, j: number, k: number, sim: number, how: TokenExplanation['how']): void => {
-    edges.push(swapped ? { qi: j, qe: k, ci: i, ce: i, sim, how } : { qi: i, qe: i, ci: j, ce: k, sim, how });
-  };
   for (let i = 0; i < one.length; i++) {
     const t = one[i]!;
     if (t.role === 'legal_form' || t.role === 'number') continue;
@@ -860,13 +1064,29 @@ function joinEdges(one: ScoreToken[], many: ScoreToken[], swapped: boolean, edge
         const catOpen = k < j + 3 && tl >= 4 && catLen <= tl + 2;
         if (!initOk && !catOpen) break;
         if (k === j) continue;
-        if (initOk && initLen === tl && m.text.length > 1) push(i, j, k, 0.8, 'initial');
+        if (initOk && initLen === tl && m.text.length > 1) {
+          if (swapped) pushEdge(j, k, i, i, 0.8, 'initial');
+          else pushEdge(i, i, j, k, 0.8, 'initial');
+        }
         if (!catOpen) continue;
         if (catLen < tl - 2) continue;
+        // joinedSim's first test (first or last letter kept), before the concatenation is built.
+        const first = many[j]!.join;
+        const last = m.join;
+        if (
+          first.length > 0 &&
+          last.length > 0 &&
+          tj.charCodeAt(0) !== first.charCodeAt(0) &&
+          tj.charCodeAt(tl - 1) !== last.charCodeAt(last.length - 1)
+        )
+          continue;
         let cat = '';
         for (let x = j; x <= k; x++) cat += many[x]!.join;
         const s = joinedSim(tj, cat);
-        if (s > 0.6) push(i, j, k, s, 'joined');
+        if (s > 0.6) {
+          if (swapped) pushEdge(j, k, i, i, s, 'joined');
+          else pushEdge(i, i, j, k, s, 'joined');
+        }
       }
     }
   }

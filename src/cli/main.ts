@@ -22,7 +22,7 @@ import { openConfiguredDatabase } from '../servers/internal/main.ts';
 import { initialise, printInit } from './commands/init.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerListCommands } from './commands/lists.ts';
-import { installShutdown, serveAll, serveInternal, servePortal } from './commands/serve.ts';
+import { installShutdown, serveAll, serveInternal, servePortal, serveWorker } from './commands/serve.ts';
 import { CliError, config, keyring, systemCtx, withDatabase } from './runtime.ts';
 
 const out = (line: string) => console.log(line);
@@ -102,15 +102,27 @@ program
 program
   .command('serve')
   .description(
-    'run a server: internal (staff API + mTLS link), portal (DMZ), or all (both, portal in a child process)',
+    'run a server: internal (staff API + mTLS link), portal (DMZ), all (both, portal in a child process), or worker (background jobs, PostgreSQL)',
   )
-  .argument('<which>', 'internal | portal | all', (v) => {
-    if (!['internal', 'portal', 'all'].includes(v))
-      throw new InvalidArgumentError('expected internal, portal or all');
+  .argument('<which>', 'internal | portal | all | worker', (v) => {
+    if (!['internal', 'portal', 'all', 'worker'].includes(v))
+      throw new InvalidArgumentError('expected internal, portal, all or worker');
     return v;
   })
   .action(async (which: string) => {
     if (which === 'portal') return servePortal();
+    if (which === 'worker') {
+      const cfg = config('internal');
+      let w;
+      try {
+        w = await serveWorker(cfg);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      out('Worker running: background jobs (screening monitoring).');
+      installShutdown(cfg, [w.close]);
+      return;
+    }
     const cfg = config(which === 'all' ? 'all' : 'internal');
     if (which === 'internal') {
       const s = await serveInternal(cfg);

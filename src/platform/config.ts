@@ -168,6 +168,16 @@ const ConfigSchema = Type.Object(
     documents: DocumentsSchema,
     scanner: ScannerSchema,
     screening: ScreeningSchema,
+    jobs: Type.Object(
+      {
+        /**
+         * Run background jobs (monitoring) inside the internal server. On PostgreSQL they can run in
+         * separate `dossier serve worker` processes instead; the embedded database needs this on.
+         */
+        inServer: Type.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
     internal: Type.Object(
       {
         host: Type.String({ minLength: 1 }),
@@ -347,6 +357,12 @@ export const ENV_VARS: readonly { env: string; path: string; kind: Kind; help: s
     help: 'accept uploads unscanned when clamd is unavailable (audited; default false)',
   },
   {
+    env: 'DOSSIER_JOBS_IN_SERVER',
+    path: 'jobs.inServer',
+    kind: 'bool',
+    help: 'run background jobs in the internal server (false: in dossier serve worker processes)',
+  },
+  {
     env: 'DOSSIER_SCREENING_VENDOR_API_KEY',
     path: 'screening.vendor.apiKey',
     kind: 'string',
@@ -477,6 +493,7 @@ function defaults(): Record<string, unknown> {
       failOpen: false,
     },
     screening: { vendor: null },
+    jobs: { inServer: true },
     internal: {
       host: '127.0.0.1',
       port: 8443,

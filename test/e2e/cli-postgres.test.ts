@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createEmptyDatabase, postgresAvailable, type TestDatabase } from '../support/db.ts';
 import { cliEnv, freePort, runCli, startCli, stopChild } from '../support/cli.ts';
@@ -34,8 +35,14 @@ describe(
     });
     after(() => db?.dispose());
 
+    const baseEnv = () => ({
+      DOSSIER_DATA_DIR: dataDir,
+      DOSSIER_DATABASE_URL: db.url!,
+      DOSSIER_LOG_LEVEL: 'warn',
+    });
+
     it('init on an empty database, then two servers starting together both serve', async () => {
-      const base = { DOSSIER_DATA_DIR: dataDir, DOSSIER_DATABASE_URL: db.url!, DOSSIER_LOG_LEVEL: 'warn' };
+      const base = baseEnv();
       const init = await runCli(['init'], cliEnv(base));
       assert.equal(init.code, 0, init.stderr);
       const token = /(dsk_[0-9a-f]{16}_[A-Za-z0-9_-]{43})/.exec(init.stdout)![1]!;
@@ -62,6 +69,40 @@ describe(
       } finally {
         for (const s of servers) assert.equal(await stopChild(s.child), 0);
       }
+    });
+
+    it('a worker process runs the monitoring jobs; the embedded database refuses a worker', async () => {
+      const base = baseEnv();
+      const fixture = fileURLToPath(new URL('../fixtures/lists/un_consolidated.xml', import.meta.url));
+      const imported = await runCli(['lists', 'import', 'un-xml', fixture], cliEnv(base));
+      assert.equal(imported.code, 0, imported.stderr);
+      const jobs = () => db.db.selectFrom('screening_jobs').select(['kind', 'status']).execute();
+      assert.ok((await jobs()).some((j) => j.kind === 'reverse_screen' && j.status === 'pending'));
+      const worker = await startCli(
+        ['serve', 'worker'],
+        cliEnv({ ...base, DOSSIER_JOBS_IN_SERVER: 'false' }),
+        /Worker running/,
+      );
+      try {
+        const end = Date.now() + 30_000;
+        while ((await jobs()).some((j) => j.status !== 'done') && Date.now() < end)
+          await new Promise((r) => setTimeout(r, 200));
+        assert.ok(
+          (await jobs()).every((j) => j.status === 'done'),
+          JSON.stringify(await jobs()),
+        );
+      } finally {
+        assert.equal(await stopChild(worker.child), 0);
+      }
+      const embedded = await runCli(
+        ['serve', 'worker'],
+        cliEnv({
+          DOSSIER_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'dossier-w-')), 'data'),
+          DOSSIER_LOG_LEVEL: 'warn',
+        }),
+      );
+      assert.notEqual(embedded.code, 0);
+      assert.match(embedded.stderr, /needs PostgreSQL/);
     });
   },
 );

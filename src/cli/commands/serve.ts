@@ -9,6 +9,7 @@ import { createLogger } from '../../platform/logger.ts';
 import type { Config } from '../../platform/config.ts';
 import { startInternalServer } from '../../servers/internal/main.ts';
 import { startPortalServer } from '../../servers/portal/main.ts';
+import { startWorker } from '../../servers/worker/main.ts';
 import { config } from '../runtime.ts';
 
 type Closer = () => Promise<void>;
@@ -32,6 +33,12 @@ export async function serveInternal(
 ): Promise<{ apiUrl: string; linkUrl: string; close: Closer }> {
   const logger = createLogger(cfg.logLevel, 'dossier-internal');
   return startInternalServer(cfg, logger);
+}
+
+/** `serve worker`: background jobs in their own process (PostgreSQL only). */
+export async function serveWorker(cfg: Config): Promise<{ close: Closer }> {
+  const logger = createLogger(cfg.logLevel, 'dossier-worker');
+  return startWorker(cfg, logger);
 }
 
 export async function servePortal(): Promise<void> {

@@ -116,7 +116,7 @@ function startDocumentHousekeeping(
  * a subject change) run every few seconds; several servers share them (SKIP LOCKED).
  */
 /** The built-in engine, or the vendor's API when `screening.vendor` is configured. */
-function screeningProviderFrom(config: Config): ScreeningProvider & { invalidate?(): void } {
+export function screeningProviderFrom(config: Config): ScreeningProvider & { invalidate?(): void } {
   const v = config.screening.vendor;
   if (!v) return new BuiltInScreeningProvider();
   return new YenteScreeningProvider({
@@ -128,7 +128,7 @@ function screeningProviderFrom(config: Config): ScreeningProvider & { invalidate
   });
 }
 
-function startScreeningJobs(
+export function startScreeningJobs(
   database: Database,
   keyring: Keyring,
   screening: ScreeningProvider,
@@ -199,7 +199,7 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
     await api.listen({ host: config.internal.host, port: config.internal.port });
     housekeeping = startHousekeeping(database, auth, logger);
     documentHousekeeping = startDocumentHousekeeping(database, documents, logger);
-    screeningJobs = startScreeningJobs(database, keyring, screening, logger);
+    if (config.jobs.inServer) screeningJobs = startScreeningJobs(database, keyring, screening, logger);
     await link.listen({ host: config.internal.link.host, port: config.internal.link.port });
   } catch (err) {
     housekeeping?.();

@@ -32,8 +32,10 @@ import {
   kindOfSchema,
   scoreAligned,
   scoreTokens,
+  textFacts,
   tokenSim,
   type ScoreToken,
+  type TextFacts,
   type TokenSim,
 } from './scorer.ts';
 import type { ListEntity, NameKind as ListNameKind } from '../lists/model.ts';
@@ -401,6 +403,8 @@ class Index implements MatcherIndex {
    * so that a name seen by many queries is not re-materialised each time. Not filled at build.
    */
   private tokCache: (ScoreToken[] | undefined)[] = [];
+  /** Each vocabulary token's scorer facts (`textFacts`), computed when first needed. */
+  private vFacts: (TextFacts | undefined)[] = [];
   private tokCached = 0;
 
   constructor(b: IndexBuilder) {
@@ -458,6 +462,7 @@ class Index implements MatcherIndex {
 
     // Fuzzy keys per distinct token.
     this.vPhon = new Array<string>(nVocab);
+    this.vFacts = new Array<TextFacts | undefined>(nVocab);
     this.vSkel = new Array<string>(nVocab);
     const keyH = new U32Buf();
     const keyV = new U32Buf();
@@ -523,6 +528,7 @@ class Index implements MatcherIndex {
         geo: (code & 0x40) !== 0,
         phon: this.vPhon[v]!,
         skel: this.vSkel[v]!,
+        facts: this.factsOf(v),
       });
     }
     this.tokCache[ni] = toks;
@@ -708,7 +714,14 @@ class Index implements MatcherIndex {
       join: text,
       phon: this.vPhon[v]!,
       skel: this.vSkel[v]!,
+      facts: this.factsOf(v),
     };
+  }
+
+  private factsOf(v: number): TextFacts {
+    let f = this.vFacts[v];
+    if (f === undefined) this.vFacts[v] = f = textFacts(this.vText[v]!);
+    return f;
   }
 
   private toMatch(

@@ -39,6 +39,35 @@ export interface ScoreToken {
   soft?: boolean;
   phon: string;
   skel: string;
+  /** Facts of `text` precomputed for the scorer (see `textFacts`). */
+  facts: TextFacts;
+}
+
+/**
+ * What the scorer needs of a token's text, computed once when the token is prepared rather than
+ * on every comparison: char codes, per-letter indel costs, letter-sum and the token's
+ * transliteration and nickname groups.
+ */
+export interface TextFacts {
+  codes: Uint16Array;
+  indel: Float64Array;
+  charSum: number;
+  xlit: number[] | undefined;
+  nick: number[] | undefined;
+}
+
+/** The scorer's precomputed facts of a token text (see `ScoreToken.facts`). */
+export function textFacts(text: string): TextFacts {
+  const n = text.length;
+  const codes = new Uint16Array(n);
+  const indel = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    codes[i] = text.charCodeAt(i);
+    indel[i] = indelCost(text, i);
+    sum += codes[i]!;
+  }
+  return { codes, indel, charSum: sum, xlit: XLIT_GROUPS.get(text), nick: NICK_GROUPS.get(text) };
 }
 
 /** Similarity of two tokens and how it was reached. */
@@ -220,6 +249,64 @@ export function editDistance(a: string, b: string, max = Infinity): number {
   return prev[m]!;
 }
 
+/**
+ * `editDistance` over precomputed char codes and indel costs (`TextFacts`), for two non-empty
+ * token texts: the same cells, in the same order, with the same early stop.
+ */
+function factsDistance(fa: TextFacts, fb: TextFacts, max: number): number {
+  const a = fa.codes;
+  const b = fb.codes;
+  const ia = fa.indel;
+  const ibc = fb.indel;
+  const n = a.length;
+  const m = b.length;
+  if (m + 1 > ROW0.length) {
+    ROW0 = new Float64Array(m + 1);
+    ROW1 = new Float64Array(m + 1);
+    ROW2 = new Float64Array(m + 1);
+    INDEL_B = new Float64Array(m + 1);
+  }
+  let prev2 = ROW0;
+  let prev = ROW1;
+  let cur = ROW2;
+  prev[0] = 0;
+  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + ibc[j - 1]!;
+  let ca2 = -1;
+  for (let i = 1; i <= n; i++) {
+    const delA = ia[i - 1]!;
+    const v0 = prev[0]! + delA;
+    cur[0] = v0;
+    let rowMin = v0;
+    const ca = a[i - 1]!;
+    const subRow = ca < 128 ? ca * 128 : -1;
+    let left = v0;
+    let cbPrev = -1;
+    for (let j = 1; j <= m; j++) {
+      const cb = b[j - 1]!;
+      let v = prev[j - 1]! + (ca === cb ? 0 : subRow >= 0 && cb < 128 ? SUB[subRow + cb]! : 1);
+      const del = prev[j]! + delA;
+      if (del < v) v = del;
+      const ins = left + ibc[j - 1]!;
+      if (ins < v) v = ins;
+      if (ca !== cb && ca === cbPrev && ca2 === cb) {
+        const t = prev2[j - 2]! + 0.8;
+        if (t < v) v = t;
+      }
+      cur[j] = v;
+      left = v;
+      cbPrev = cb;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return rowMin;
+    const tmp = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = tmp;
+    ca2 = ca;
+  }
+  return prev[m]!;
+}
+
 /** The largest edit cost still accepted as "the same token", by length (short tokens: almost none). */
 export function editAllowance(len: number): number {
   if (len <= 3) return 0.8;
@@ -331,12 +418,14 @@ function simCore(
   // Beyond the allowance only the phonetic/skeleton keys can still match, and they need `rel`
   // only roughly: cap the work at a distance that makes the bonus negligible.
   const keysMatch = q.phon === c.phon || q.skel === c.skel;
+  const fa = q.facts;
+  const fb = c.facts;
   // Without a key match only "within the allowance" matters (and the scramble check below, which
   // needs equal lengths and equal letters): a letter-count lower bound rejects most pairs before
   // the O(n·m) distance, with the same outcome.
   const allowance = editAllowance(L);
-  if (!keysMatch && letterBagBound(a, b) > allowance) return 0;
-  const d = editDistance(a, b, keysMatch ? L : allowance);
+  if (!keysMatch && letterBagBound(fa.codes, fb.codes) > allowance) return 0;
+  const d = factsDistance(fa, fb, keysMatch ? L : allowance);
   const rel = Math.max(0, 1 - d / L);
   let best = 0;
   let how: TokenExplanation['how'] = 'missing';
@@ -367,7 +456,7 @@ function simCore(
     best < 0.75 &&
     la === lb &&
     la >= 5 &&
-    charSum(a) === charSum(b) &&
+    fa.charSum === fb.charSum &&
     sortedLetters(a) === sortedLetters(b)
   ) {
     HOW = 'edit';
@@ -385,7 +474,30 @@ const BAG = new Int32Array(65536);
  * an insertion or deletion (≥ 0.5) one of either, a transposition none; so d ≥ 0.5 · max(a, b).
  * Equal letter multisets (a scrambled token) give 0, so the scramble check is never skipped.
  */
-function letterBagBound(a: string, b: string): number {
+function letterBagBound(a: Uint16Array, b: Uint16Array): number {
+  for (let i = 0; i < a.length; i++) BAG[a[i]!]!++;
+  for (let i = 0; i < b.length; i++) BAG[b[i]!]!--;
+  let pos = 0;
+  let neg = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a[i]!;
+    const v = BAG[c]!;
+    if (v > 0) pos += v;
+    else neg -= v;
+    BAG[c] = 0;
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    const v = BAG[c]!;
+    if (v > 0) pos += v;
+    else neg -= v;
+    BAG[c] = 0;
+  }
+  return 0.5 * (pos > neg ? pos : neg);
+}
+
+/** `letterBagBound` over two strings. */
+function stringBagBound(a: string, b: string): number {
   for (let i = 0; i < a.length; i++) BAG[a.charCodeAt(i)]!++;
   for (let i = 0; i < b.length; i++) BAG[b.charCodeAt(i)]!--;
   let pos = 0;
@@ -407,12 +519,6 @@ function letterBagBound(a: string, b: string): number {
   return 0.5 * (pos > neg ? pos : neg);
 }
 
-function charSum(s: string): number {
-  let x = 0;
-  for (let i = 0; i < s.length; i++) x += s.charCodeAt(i);
-  return x;
-}
-
 /** Similarity of a joined token and the concatenation of two adjacent tokens (binladen/bin laden). */
 function joinedSim(joined: string, cat: string): number {
   // Joined and split spellings keep their first or last letter; checking that first skips most
@@ -421,6 +527,8 @@ function joinedSim(joined: string, cat: string): number {
   if (cat === joined) return 0.97;
   const L = Math.max(cat.length, joined.length);
   if (Math.abs(cat.length - joined.length) > 2) return 0;
+  // Only "within the allowance" matters: the letter-count lower bound rejects most pairs first.
+  if (stringBagBound(joined, cat) > editAllowance(L)) return 0;
   const d = editDistance(joined, cat, editAllowance(L));
   if (d > editAllowance(L)) return 0;
   return Math.max(0, 0.97 - (SIM_SLOPE * d) / L);
@@ -617,6 +725,7 @@ export function scoreTokens(raw: string, kind: NameKind, generic: (text: string)
       soft,
       phon: phoneticKey(text),
       skel: skeletonKey(text),
+      facts: textFacts(text),
     });
   }
   if (kind === 'person' && !out.some((t) => t.role === 'family')) {
@@ -757,11 +866,6 @@ function lastSignificant(ts: ScoreToken[]): number {
 /** Scratch for the alignment's used-token marks (scoreAligned is not re-entrant). */
 let USED_Q = new Int32Array(32);
 let USED_C = new Int32Array(32);
-/** Scratch: each token's transliteration and nickname groups, looked up once per alignment. */
-const QX: (number[] | undefined)[] = [];
-const QN: (number[] | undefined)[] = [];
-const CX: (number[] | undefined)[] = [];
-const CN: (number[] | undefined)[] = [];
 
 /** Edge order of the greedy alignment: best similarity first, heavier tokens break ties. */
 function edgeBefore(q: ScoreToken[], c: ScoreToken[], x: number, y: number): number {
@@ -840,21 +944,12 @@ export function scoreAligned(
     }
   } else {
     for (let i = 0; i < nq; i++) {
-      const t = q[i]!.text;
-      QX[i] = XLIT_GROUPS.get(t);
-      QN[i] = NICK_GROUPS.get(t);
-    }
-    for (let j = 0; j < nc; j++) {
-      const t = c[j]!.text;
-      CX[j] = XLIT_GROUPS.get(t);
-      CN[j] = NICK_GROUPS.get(t);
-    }
-    for (let i = 0; i < nq; i++) {
       const qt = q[i]!;
-      const qx = QX[i];
-      const qn = QN[i];
+      const qx = qt.facts.xlit;
+      const qn = qt.facts.nick;
       for (let j = 0; j < nc; j++) {
-        const s = simCore(qt, c[j]!, qx, CX[j], qn, CN[j]);
+        const ct = c[j]!;
+        const s = simCore(qt, ct, qx, ct.facts.xlit, qn, ct.facts.nick);
         if (s > 0.5) pushEdge(i, i, j, j, s, HOW);
       }
     }

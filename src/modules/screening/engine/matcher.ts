@@ -31,6 +31,7 @@ import {
   defaultGenericness,
   kindOfSchema,
   scoreAligned,
+  alignedScore,
   scoreTokens,
   textFacts,
   tokenSim,
@@ -94,8 +95,8 @@ export function scorePrepared(query: PreparedName, candidate: PreparedName): num
   let best = -1;
   const vs = candidate.variants;
   for (let i = 0; i < vs.length; i++) {
-    const r = scoreAligned(query.query, vs[i]!, query.kind, undefined, false, query.ordered);
-    if (r.score > best) best = r.score;
+    const r = alignedScore(query.query, vs[i]!, query.kind, undefined, query.ordered);
+    if (r > best) best = r;
   }
   return best < 0 ? 0 : best;
 }

@@ -54,7 +54,26 @@ export interface TextFacts {
   charSum: number;
   xlit: number[] | undefined;
   nick: number[] | undefined;
+  /**
+   * Letter-count masks for the letter-count bound: bit `bucket(c)` of `bag[k]` is set when the
+   * text holds more than k letters of that bucket (a–z have a bucket each), so the multiset
+   * intersection of two texts is at most Σₖ popcount(bag₁[k] & bag₂[k]) (exactly, without shared
+   * buckets).
+   */
+  bag: Int32Array;
+  /** `bag[0]` and `bag[1]` (0 when absent), read without touching the array. */
+  bag0: number;
+  bag1: number;
+  /** The cheapest insertion or deletion of one of its letters (at most 1). */
+  minIndel: number;
+  /** Every char code below 128 (the substitution table covers the pair). */
+  ascii: boolean;
+  /** One of the interchangeable organisation words (`ORG_SUFFIXES`). */
+  org: boolean;
 }
+
+/** Scratch for `textFacts`: letter counts by bucket. */
+const FACT_COUNTS = new Int32Array(32);
 
 /** The scorer's precomputed facts of a token text (see `ScoreToken.facts`). */
 export function textFacts(text: string): TextFacts {
@@ -62,12 +81,37 @@ export function textFacts(text: string): TextFacts {
   const codes = new Uint16Array(n);
   const indel = new Float64Array(n);
   let sum = 0;
+  let ascii = true;
+  let minIndel = 1;
   for (let i = 0; i < n; i++) {
     codes[i] = text.charCodeAt(i);
     indel[i] = indelCost(text, i);
     sum += codes[i]!;
+    if (codes[i]! >= 128) ascii = false;
+    if (indel[i]! < minIndel) minIndel = indel[i]!;
   }
-  return { codes, indel, charSum: sum, xlit: XLIT_GROUPS.get(text), nick: NICK_GROUPS.get(text) };
+  const counts = FACT_COUNTS;
+  counts.fill(0);
+  let top = 0;
+  for (let i = 0; i < n; i++) {
+    const k = counts[codes[i]! & 31]!++;
+    if (k + 1 > top) top = k + 1;
+  }
+  const bag = new Int32Array(top);
+  for (let bit = 0; bit < 32; bit++) for (let k = 0; k < counts[bit]!; k++) bag[k]! |= 1 << bit;
+  return {
+    codes,
+    indel,
+    charSum: sum,
+    xlit: XLIT_GROUPS.get(text),
+    nick: NICK_GROUPS.get(text),
+    bag,
+    bag0: top > 0 ? bag[0]! : 0,
+    bag1: top > 1 ? bag[1]! : 0,
+    minIndel,
+    ascii,
+    org: ORG_SUFFIXES.has(text),
+  };
 }
 
 /** Similarity of two tokens and how it was reached. */
@@ -307,6 +351,190 @@ function factsDistance(fa: TextFacts, fb: TextFacts, max: number): number {
   return prev[m]!;
 }
 
+/**
+ * `factsDistance` restricted to the band of cells with |i − j| ≤ 2·max, over raw code and
+ * indel-cost arrays (the first `n` of `a`, the first `m` of `b`). Every insertion or deletion costs
+ * at least 0.5, so a path through a cell outside the band costs more than `max`: whenever the
+ * distance is within `max` the result is exactly the full distance, and otherwise it is above
+ * `max` as well (but not necessarily the same value). Only for callers that need "within `max` or
+ * not" and, when within, the value.
+ */
+function bandDistance(
+  a: Uint16Array,
+  ia: Float64Array,
+  n: number,
+  b: Uint16Array,
+  ibc: Float64Array,
+  m: number,
+  max: number,
+  minIndel: number,
+): number {
+  // Every insertion or deletion costs at least `c` (`minIndel`, the least of `ia` and `ibc`), and a path through cell (i, j) makes at least
+  // |i − j| of them before it and |(n − m) − (i − j)| after it: outside the band below (widened by
+  // a rounding margin) every path costs more than `max`.
+  const c = minIndel;
+  const delta = n - m;
+  const adelta = delta < 0 ? -delta : delta;
+  if (c * adelta > max + 1e-9) return Infinity;
+  let e = Math.floor((max / c - adelta) / 2 + 1e-9);
+  if (e < 0) e = 0;
+  // Cells with dLo ≤ i − j ≤ dHi.
+  const dLo = (delta < 0 ? delta : 0) - e;
+  const dHi = (delta > 0 ? delta : 0) + e;
+  if (m + 2 > ROW0.length) {
+    ROW0 = new Float64Array(m + 2);
+    ROW1 = new Float64Array(m + 2);
+    ROW2 = new Float64Array(m + 2);
+    INDEL_B = new Float64Array(m + 2);
+  }
+  let prev2 = ROW0;
+  let prev = ROW1;
+  let cur = ROW2;
+  prev[0] = 0;
+  const hi0 = -dLo < m ? -dLo : m;
+  for (let j = 1; j <= hi0; j++) prev[j] = prev[j - 1]! + ibc[j - 1]!;
+  if (hi0 < m) prev[hi0 + 1] = Infinity;
+  let ca2 = -1;
+  for (let i = 1; i <= n; i++) {
+    const delA = ia[i - 1]!;
+    const lo = i - dHi > 1 ? i - dHi : 1;
+    const hi = i - dLo < m ? i - dLo : m;
+    let rowMin = Infinity;
+    let left: number;
+    if (lo === 1) {
+      if (i <= dHi) {
+        left = prev[0]! + delA;
+        rowMin = left;
+      } else left = Infinity;
+      cur[0] = left;
+    } else {
+      left = Infinity;
+      cur[lo - 1] = Infinity;
+    }
+    const ca = a[i - 1]!;
+    const subRow = ca < 128 ? ca * 128 : -1;
+    let cbPrev = lo >= 2 ? b[lo - 2]! : -1;
+    for (let j = lo; j <= hi; j++) {
+      const cb = b[j - 1]!;
+      let v = prev[j - 1]! + (ca === cb ? 0 : subRow >= 0 && cb < 128 ? SUB[subRow + cb]! : 1);
+      const del = prev[j]! + delA;
+      if (del < v) v = del;
+      const ins = left + ibc[j - 1]!;
+      if (ins < v) v = ins;
+      if (ca !== cb && ca === cbPrev && ca2 === cb) {
+        const t = prev2[j - 2]! + 0.8;
+        if (t < v) v = t;
+      }
+      cur[j] = v;
+      left = v;
+      cbPrev = cb;
+      if (v < rowMin) rowMin = v;
+    }
+    if (hi < m) cur[hi + 1] = Infinity;
+    if (rowMin > max) return rowMin;
+    const tmp = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = tmp;
+    ca2 = ca;
+  }
+  return prev[m]!;
+}
+
+/** `SUB` as doubles (the same values), for the ASCII kernel. */
+const SUB64 = Float64Array.from(SUB);
+
+/**
+ * `bandDistance` for two texts whose char codes are all below 128: the substitution cost comes
+ * straight from the table (whose diagonal is 0), and the diagonal cell is carried in a register.
+ * The same cells, the same candidates, the same result.
+ */
+function bandDistanceAscii(
+  a: Uint16Array,
+  ia: Float64Array,
+  n: number,
+  b: Uint16Array,
+  ibc: Float64Array,
+  m: number,
+  max: number,
+  minIndel: number,
+): number {
+  // Every insertion or deletion costs at least `c` (`minIndel`, the least of `ia` and `ibc`), and a path through cell (i, j) makes at least
+  // |i − j| of them before it and |(n − m) − (i − j)| after it: outside the band below (widened by
+  // a rounding margin) every path costs more than `max`.
+  const c = minIndel;
+  const delta = n - m;
+  const adelta = delta < 0 ? -delta : delta;
+  if (c * adelta > max + 1e-9) return Infinity;
+  let e = Math.floor((max / c - adelta) / 2 + 1e-9);
+  if (e < 0) e = 0;
+  // Cells with dLo ≤ i − j ≤ dHi.
+  const dLo = (delta < 0 ? delta : 0) - e;
+  const dHi = (delta > 0 ? delta : 0) + e;
+  if (m + 2 > ROW0.length) {
+    ROW0 = new Float64Array(m + 2);
+    ROW1 = new Float64Array(m + 2);
+    ROW2 = new Float64Array(m + 2);
+    INDEL_B = new Float64Array(m + 2);
+  }
+  const sub = SUB64;
+  let prev2 = ROW0;
+  let prev = ROW1;
+  let cur = ROW2;
+  prev[0] = 0;
+  const hi0 = -dLo < m ? -dLo : m;
+  for (let j = 1; j <= hi0; j++) prev[j] = prev[j - 1]! + ibc[j - 1]!;
+  if (hi0 < m) prev[hi0 + 1] = Infinity;
+  let ca2 = -1;
+  for (let i = 1; i <= n; i++) {
+    const delA = ia[i - 1]!;
+    const lo = i - dHi > 1 ? i - dHi : 1;
+    const hi = i - dLo < m ? i - dLo : m;
+    let rowMin = Infinity;
+    let left: number;
+    if (lo === 1) {
+      if (i <= dHi) {
+        left = prev[0]! + delA;
+        rowMin = left;
+      } else left = Infinity;
+      cur[0] = left;
+    } else {
+      left = Infinity;
+      cur[lo - 1] = Infinity;
+    }
+    const ca = a[i - 1]!;
+    const subRow = ca * 128;
+    let cbPrev = lo >= 2 ? b[lo - 2]! : -1;
+    let diag = prev[lo - 1]!;
+    for (let j = lo; j <= hi; j++) {
+      const cb = b[j - 1]!;
+      const up = prev[j]!;
+      let v = diag + sub[subRow + cb]!;
+      const del = up + delA;
+      if (del < v) v = del;
+      const ins = left + ibc[j - 1]!;
+      if (ins < v) v = ins;
+      if (ca === cbPrev && ca2 === cb && ca !== cb) {
+        const t = prev2[j - 2]! + 0.8;
+        if (t < v) v = t;
+      }
+      cur[j] = v;
+      left = v;
+      diag = up;
+      cbPrev = cb;
+      if (v < rowMin) rowMin = v;
+    }
+    if (hi < m) cur[hi + 1] = Infinity;
+    if (rowMin > max) return rowMin;
+    const tmp = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = tmp;
+    ca2 = ca;
+  }
+  return prev[m]!;
+}
+
 /** The largest edit cost still accepted as "the same token", by length (short tokens: almost none). */
 export function editAllowance(len: number): number {
   if (len <= 3) return 0.8;
@@ -407,7 +635,9 @@ function simCore(
     HOW = 'nickname';
     return 0.88;
   }
-  if (ORG_SUFFIXES.has(a) && ORG_SUFFIXES.has(b)) {
+  const fa = q.facts;
+  const fb = c.facts;
+  if (fa.org && fb.org) {
     HOW = 'legal_form';
     return 0.9;
   }
@@ -418,14 +648,19 @@ function simCore(
   // Beyond the allowance only the phonetic/skeleton keys can still match, and they need `rel`
   // only roughly: cap the work at a distance that makes the bonus negligible.
   const keysMatch = q.phon === c.phon || q.skel === c.skel;
-  const fa = q.facts;
-  const fb = c.facts;
   // Without a key match only "within the allowance" matters (and the scramble check below, which
   // needs equal lengths and equal letters): a letter-count lower bound rejects most pairs before
   // the O(n·m) distance, with the same outcome.
   const allowance = editAllowance(L);
-  if (!keysMatch && letterBagBound(fa.codes, fb.codes) > allowance) return 0;
-  const d = factsDistance(fa, fb, keysMatch ? L : allowance);
+  const mi = fa.minIndel < fb.minIndel ? fa.minIndel : fb.minIndel;
+  if (!keysMatch && maskBagBound(fa, fb, la, lb, mi) > allowance + 1e-9) return 0;
+  // With a key match `rel` needs the distance whenever it is below L (beyond, rel is 0 either way).
+  const d =
+    fa.ascii && fb.ascii
+      ? bandDistanceAscii(fa.codes, fa.indel, la, fb.codes, fb.indel, lb, keysMatch ? L : allowance, mi)
+      : keysMatch
+        ? factsDistance(fa, fb, L)
+        : bandDistance(fa.codes, fa.indel, la, fb.codes, fb.indel, lb, allowance, mi);
   const rel = Math.max(0, 1 - d / L);
   let best = 0;
   let how: TokenExplanation['how'] = 'missing';
@@ -466,71 +701,140 @@ function simCore(
   return best;
 }
 
-const BAG = new Int32Array(65536);
+/** Number of set bits of a 32-bit integer. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
 
 /**
- * A lower bound of the weighted edit distance from letter counts: a letters of `a` have no
- * counterpart in `b` and b letters of `b` none in `a`; a substitution (≥ 0.5) removes one of each,
- * an insertion or deletion (≥ 0.5) one of either, a transposition none; so d ≥ 0.5 · max(a, b).
+ * A lower bound of the weighted edit distance from letter counts: p letters of `a` have no
+ * counterpart in `b` and q letters of `b` none in `a`; a substitution (≥ 0.5) settles one of each,
+ * an insertion or deletion (≥ `c`, the least indel cost of either text, itself ≥ 0.5) one of
+ * either, a transposition none; so d ≥ c · |p − q| + 0.5 · min(p, q) (≥ 0.5 · max(p, q)).
  * Equal letter multisets (a scrambled token) give 0, so the scramble check is never skipped.
+ * Letters are counted by bucket (`TextFacts.bag`): two letters sharing a bucket can only lower
+ * the bound, never raise it, so rejecting on it stays exact.
  */
-function letterBagBound(a: Uint16Array, b: Uint16Array): number {
-  for (let i = 0; i < a.length; i++) BAG[a[i]!]!++;
-  for (let i = 0; i < b.length; i++) BAG[b[i]!]!--;
-  let pos = 0;
-  let neg = 0;
-  for (let i = 0; i < a.length; i++) {
-    const c = a[i]!;
-    const v = BAG[c]!;
-    if (v > 0) pos += v;
-    else neg -= v;
-    BAG[c] = 0;
+function maskBagBound(fa: TextFacts, fb: TextFacts, n: number, m: number, c: number): number {
+  let common = popcount(fa.bag0 & fb.bag0);
+  const x = fa.bag1 & fb.bag1;
+  if (x !== 0) {
+    common += popcount(x);
+    // A level is a subset of the one below: once two levels share nothing, no deeper one does.
+    const a = fa.bag;
+    const b = fb.bag;
+    const k = a.length < b.length ? a.length : b.length;
+    for (let i = 2; i < k; i++) common += popcount(a[i]! & b[i]!);
   }
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i]!;
-    const v = BAG[c]!;
-    if (v > 0) pos += v;
-    else neg -= v;
-    BAG[c] = 0;
-  }
-  return 0.5 * (pos > neg ? pos : neg);
+  // p unmatched letters of `a` and q of `b`: a substitution (≥ 0.5) settles one of each, the
+  // other |p − q| need an insertion or deletion (≥ c, the least indel cost of either text).
+  const p = n - common;
+  const q = m - common;
+  return p > q ? c * (p - q) + 0.5 * q : c * (q - p) + 0.5 * p;
 }
 
-/** `letterBagBound` over two strings. */
-function stringBagBound(a: string, b: string): number {
-  for (let i = 0; i < a.length; i++) BAG[a.charCodeAt(i)]!++;
-  for (let i = 0; i < b.length; i++) BAG[b.charCodeAt(i)]!--;
-  let pos = 0;
-  let neg = 0;
-  for (let i = 0; i < a.length; i++) {
-    const c = a.charCodeAt(i);
-    const v = BAG[c]!;
-    if (v > 0) pos += v;
-    else neg -= v;
-    BAG[c] = 0;
-  }
-  for (let i = 0; i < b.length; i++) {
-    const c = b.charCodeAt(i);
-    const v = BAG[c]!;
-    if (v > 0) pos += v;
-    else neg -= v;
-    BAG[c] = 0;
-  }
-  return 0.5 * (pos > neg ? pos : neg);
+/** Scratch for `joinedSimCodes`: the joined token's codes and indel costs, then the concatenation's. */
+let JA = new Uint16Array(64);
+let JA_INDEL = new Float64Array(64);
+let JB = new Uint16Array(64);
+let JB_INDEL = new Float64Array(64);
+let JA_ASCII = true;
+let JA_MIN_INDEL = 1;
+/** Letter counts by bucket (`TextFacts.bag`) of the joined token, and scratch for the concatenation's. */
+const JA_COUNTS = new Int32Array(32);
+const CAT_COUNTS = new Int32Array(32);
+
+/** `indelCost` of position `p` of the first `len` codes in `s`. */
+function indelAt(s: Uint16Array, len: number, p: number): number {
+  const c = s[p]!;
+  if ((p > 0 && s[p - 1] === c) || (p + 1 < len && s[p + 1] === c)) return 0.5;
+  if (c === 0x68) return 0.7;
+  if (c === 0x73 && p === len - 1 && p >= 4) return 0.6;
+  return 1;
 }
 
-/** Similarity of a joined token and the concatenation of two adjacent tokens (binladen/bin laden). */
-function joinedSim(joined: string, cat: string): number {
+/** Fill `JA`/`JA_INDEL` with a joined token's codes and indel costs. */
+function prepareJoined(tj: string): void {
+  const n = tj.length;
+  if (n > JA.length) {
+    JA = new Uint16Array(n * 2);
+    JA_INDEL = new Float64Array(n * 2);
+  }
+  JA_ASCII = true;
+  JA_COUNTS.fill(0);
+  for (let p = 0; p < n; p++) {
+    JA_COUNTS[tj.charCodeAt(p) & 31]!++;
+    JA[p] = tj.charCodeAt(p);
+    if (JA[p]! >= 128) JA_ASCII = false;
+  }
+  JA_MIN_INDEL = 1;
+  for (let p = 0; p < n; p++) {
+    JA_INDEL[p] = indelAt(JA, n, p);
+    if (JA_INDEL[p]! < JA_MIN_INDEL) JA_MIN_INDEL = JA_INDEL[p]!;
+  }
+}
+
+/**
+ * Similarity of a joined token and the concatenation of 2–3 adjacent tokens (binladen/bin laden),
+ * over char codes: the joined token in `JA` (length `tl`, see `prepareJoined`) and the `join` forms
+ * of `many[j..k]` (length `catLen`) copied into `JB`, so the concatenation is never built as a
+ * string. Its indel costs are those of the concatenated text (a doubled letter where two tokens
+ * meet is cheap, a final -s only at the very end), as `indelCost` gives them.
+ */
+function joinedSimCodes(tl: number, many: ScoreToken[], j: number, k: number, catLen: number): number {
+  if (catLen > JB.length) {
+    JB = new Uint16Array(catLen * 2);
+    JB_INDEL = new Float64Array(catLen * 2);
+  }
+  const b = JB;
+  let p = 0;
+  for (let x = j; x <= k; x++) {
+    const s = many[x]!.join;
+    for (let q = 0; q < s.length; q++) b[p++] = s.charCodeAt(q);
+  }
+  const a = JA;
   // Joined and split spellings keep their first or last letter; checking that first skips most
   // pairs before the distance ("Andrang Heta" / "'Ndrangheta" keep the last).
-  if (joined.charCodeAt(0) !== cat.charCodeAt(0) && joined.at(-1) !== cat.at(-1)) return 0;
-  if (cat === joined) return 0.97;
-  const L = Math.max(cat.length, joined.length);
-  if (Math.abs(cat.length - joined.length) > 2) return 0;
-  // Only "within the allowance" matters: the letter-count lower bound rejects most pairs first.
-  if (stringBagBound(joined, cat) > editAllowance(L)) return 0;
-  const d = editDistance(joined, cat, editAllowance(L));
-  if (d > editAllowance(L)) return 0;
+  if (a[0] !== b[0] && a[tl - 1] !== b[catLen - 1]) return 0;
+  if (catLen === tl) {
+    let same = true;
+    for (let q = 0; q < tl; q++) {
+      if (a[q] !== b[q]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return 0.97;
+  }
+  const L = catLen > tl ? catLen : tl;
+  if (catLen - tl > 2 || tl - catLen > 2) return 0;
+  const allowance = editAllowance(L);
+  // Only "within the allowance" matters: the letter-count bound (see `maskBagBound`, here by
+  // buckets too) rejects most pairs first.
+  const cnt = CAT_COUNTS;
+  const ja = JA_COUNTS;
+  let common = 0;
+  for (let q = 0; q < catLen; q++) {
+    const bk = b[q]! & 31;
+    if (cnt[bk]!++ < ja[bk]!) common++;
+  }
+  for (let q = 0; q < catLen; q++) cnt[b[q]! & 31] = 0;
+  if (0.5 * (tl > catLen ? tl - common : catLen - common) > allowance) return 0;
+  let mi = JA_MIN_INDEL;
+  for (let q = 0; q < catLen; q++) {
+    const x = indelAt(b, catLen, q);
+    JB_INDEL[q] = x;
+    if (x < mi) mi = x;
+  }
+  let ascii = JA_ASCII;
+  for (let q = 0; q < catLen; q++) if (b[q]! >= 128) ascii = false;
+  const d = ascii
+    ? bandDistanceAscii(a, JA_INDEL, tl, b, JB_INDEL, catLen, allowance, mi)
+    : bandDistance(a, JA_INDEL, tl, b, JB_INDEL, catLen, allowance, mi);
+  if (d > allowance) return 0;
   return Math.max(0, 0.97 - (SIM_SLOPE * d) / L);
 }
 
@@ -934,6 +1238,55 @@ export function scoreAligned(
   const nq = q.length;
   const nc = c.length;
   if (nq === 0 || nc === 0) return { score: 0, tokens: [] };
+  const score = alignedScore(q, c, kind, sim, ordered);
+  const tokens: TokenExplanation[] = [];
+  if (explain) {
+    const qUsed = USED_Q;
+    const cUsed = USED_C;
+    const chosen = CHOSEN;
+    for (let i = 0; i < nq; i++) {
+      const k = qUsed[i]!;
+      const t = q[i]!;
+      if (k < 0) {
+        tokens.push({ query: t.text, matched: null, how: 'missing', weight: round(t.weight), score: 0 });
+        continue;
+      }
+      const e = chosen[k]!;
+      const matched = c
+        .slice(E_CI[e]!, E_CE[e]! + 1)
+        .map((x) => x.text)
+        .join(' ');
+      tokens.push({
+        query: t.text,
+        matched,
+        how: E_HOW[e]!,
+        weight: round(t.weight),
+        score: round(E_SIM[e]!),
+      });
+    }
+    for (let j = 0; j < nc; j++) {
+      if (cUsed[j]! >= 0) continue;
+      tokens.push({ query: '', matched: c[j]!.text, how: 'extra', weight: round(c[j]!.weight), score: 0 });
+    }
+  }
+  return { score, tokens };
+}
+
+/**
+ * `scoreAligned(q, c, kind, sim, false, ordered).score` without the result object. Leaves the
+ * alignment in the module scratch (`USED_Q`, `USED_C`, `CHOSEN` and the edge arrays) for
+ * `scoreAligned`'s explanation.
+ */
+export function alignedScore(
+  q: ScoreToken[],
+  c: ScoreToken[],
+  kind: NameKind,
+  sim?: (qi: number, ci: number) => TokenSim,
+  ordered = true,
+): number {
+  const nq = q.length;
+  const nc = c.length;
+  if (nq === 0 || nc === 0) return 0;
   N_EDGES = 0;
   if (sim) {
     for (let i = 0; i < nq; i++) {
@@ -1095,35 +1448,7 @@ export function scoreAligned(
   }
   if (score < 0) score = 0;
   if (score > 1) score = 1;
-
-  const tokens: TokenExplanation[] = [];
-  if (explain) {
-    for (let i = 0; i < nq; i++) {
-      const k = qUsed[i]!;
-      const t = q[i]!;
-      if (k < 0) {
-        tokens.push({ query: t.text, matched: null, how: 'missing', weight: round(t.weight), score: 0 });
-        continue;
-      }
-      const e = chosen[k]!;
-      const matched = c
-        .slice(E_CI[e]!, E_CE[e]! + 1)
-        .map((x) => x.text)
-        .join(' ');
-      tokens.push({
-        query: t.text,
-        matched,
-        how: E_HOW[e]!,
-        weight: round(t.weight),
-        score: round(E_SIM[e]!),
-      });
-    }
-    for (let j = 0; j < nc; j++) {
-      if (cUsed[j]! >= 0) continue;
-      tokens.push({ query: '', matched: c[j]!.text, how: 'extra', weight: round(c[j]!.weight), score: 0 });
-    }
-  }
-  return { score, tokens };
+  return score;
 }
 
 /**
@@ -1138,6 +1463,9 @@ function joinEdges(one: ScoreToken[], many: ScoreToken[], swapped: boolean): voi
     const tj = t.join;
     const tl = tj.length;
     const initialsPossible = tl >= 2 && tl <= 5;
+    // Neither initials nor a concatenation can match (see `catOpen` below).
+    if (!initialsPossible && tl < 4) continue;
+    let tPrepared = false;
     for (let j = 0; j + 1 < many.length; j++) {
       // The concatenation and the initials are tracked by length and prefix match rather than
       // built as strings: most (j, k) runs are rejected on length alone.
@@ -1165,7 +1493,7 @@ function joinEdges(one: ScoreToken[], many: ScoreToken[], swapped: boolean): voi
         }
         if (!catOpen) continue;
         if (catLen < tl - 2) continue;
-        // joinedSim's first test (first or last letter kept), before the concatenation is built.
+        // joinedSimCodes's first test (first or last letter kept), before the concatenation is built.
         const first = many[j]!.join;
         const last = m.join;
         if (
@@ -1175,9 +1503,11 @@ function joinEdges(one: ScoreToken[], many: ScoreToken[], swapped: boolean): voi
           tj.charCodeAt(tl - 1) !== last.charCodeAt(last.length - 1)
         )
           continue;
-        let cat = '';
-        for (let x = j; x <= k; x++) cat += many[x]!.join;
-        const s = joinedSim(tj, cat);
+        if (!tPrepared) {
+          prepareJoined(tj);
+          tPrepared = true;
+        }
+        const s = joinedSimCodes(tl, many, j, k, catLen);
         if (s > 0.6) {
           if (swapped) pushEdge(j, k, i, i, s, 'joined');
           else pushEdge(i, i, j, k, s, 'joined');

@@ -66,8 +66,6 @@ export interface TextFacts {
   bag1: number;
   /** The cheapest insertion or deletion of one of its letters (at most 1). */
   minIndel: number;
-  /** Every char code below 128 (the substitution table covers the pair). */
-  ascii: boolean;
   /** One of the interchangeable organisation words (`ORG_SUFFIXES`). */
   org: boolean;
 }
@@ -81,13 +79,11 @@ export function textFacts(text: string): TextFacts {
   const codes = new Uint16Array(n);
   const indel = new Float64Array(n);
   let sum = 0;
-  let ascii = true;
   let minIndel = 1;
   for (let i = 0; i < n; i++) {
     codes[i] = text.charCodeAt(i);
     indel[i] = indelCost(text, i);
     sum += codes[i]!;
-    if (codes[i]! >= 128) ascii = false;
     if (indel[i]! < minIndel) minIndel = indel[i]!;
   }
   const counts = FACT_COUNTS;
@@ -109,7 +105,6 @@ export function textFacts(text: string): TextFacts {
     bag0: top > 0 ? bag[0]! : 0,
     bag1: top > 1 ? bag[1]! : 0,
     minIndel,
-    ascii,
     org: ORG_SUFFIXES.has(text),
   };
 }
@@ -294,65 +289,7 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 }
 
 /**
- * `editDistance` over precomputed char codes and indel costs (`TextFacts`), for two non-empty
- * token texts: the same cells, in the same order, with the same early stop.
- */
-function factsDistance(fa: TextFacts, fb: TextFacts, max: number): number {
-  const a = fa.codes;
-  const b = fb.codes;
-  const ia = fa.indel;
-  const ibc = fb.indel;
-  const n = a.length;
-  const m = b.length;
-  if (m + 1 > ROW0.length) {
-    ROW0 = new Float64Array(m + 1);
-    ROW1 = new Float64Array(m + 1);
-    ROW2 = new Float64Array(m + 1);
-    INDEL_B = new Float64Array(m + 1);
-  }
-  let prev2 = ROW0;
-  let prev = ROW1;
-  let cur = ROW2;
-  prev[0] = 0;
-  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + ibc[j - 1]!;
-  let ca2 = -1;
-  for (let i = 1; i <= n; i++) {
-    const delA = ia[i - 1]!;
-    const v0 = prev[0]! + delA;
-    cur[0] = v0;
-    let rowMin = v0;
-    const ca = a[i - 1]!;
-    const subRow = ca < 128 ? ca * 128 : -1;
-    let left = v0;
-    let cbPrev = -1;
-    for (let j = 1; j <= m; j++) {
-      const cb = b[j - 1]!;
-      let v = prev[j - 1]! + (ca === cb ? 0 : subRow >= 0 && cb < 128 ? SUB[subRow + cb]! : 1);
-      const del = prev[j]! + delA;
-      if (del < v) v = del;
-      const ins = left + ibc[j - 1]!;
-      if (ins < v) v = ins;
-      if (ca !== cb && ca === cbPrev && ca2 === cb) {
-        const t = prev2[j - 2]! + 0.8;
-        if (t < v) v = t;
-      }
-      cur[j] = v;
-      left = v;
-      cbPrev = cb;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return rowMin;
-    const tmp = prev2;
-    prev2 = prev;
-    prev = cur;
-    cur = tmp;
-    ca2 = ca;
-  }
-  return prev[m]!;
-}
-
-/**
- * `factsDistance` restricted to the band of cells with |i − j| ≤ 2·max, over raw code and
+ * `editDistance` restricted to the band of cells with |i − j| ≤ 2·max, over raw code and
  * indel-cost arrays (the first `n` of `a`, the first `m` of `b`). Every insertion or deletion costs
  * at least 0.5, so a path through a cell outside the band costs more than `max`: whenever the
  * distance is within `max` the result is exactly the full distance, and otherwise it is above
@@ -427,100 +364,6 @@ function bandDistance(
       }
       cur[j] = v;
       left = v;
-      cbPrev = cb;
-      if (v < rowMin) rowMin = v;
-    }
-    if (hi < m) cur[hi + 1] = Infinity;
-    if (rowMin > max) return rowMin;
-    const tmp = prev2;
-    prev2 = prev;
-    prev = cur;
-    cur = tmp;
-    ca2 = ca;
-  }
-  return prev[m]!;
-}
-
-/** `SUB` as doubles (the same values), for the ASCII kernel. */
-const SUB64 = Float64Array.from(SUB);
-
-/**
- * `bandDistance` for two texts whose char codes are all below 128: the substitution cost comes
- * straight from the table (whose diagonal is 0), and the diagonal cell is carried in a register.
- * The same cells, the same candidates, the same result.
- */
-function bandDistanceAscii(
-  a: Uint16Array,
-  ia: Float64Array,
-  n: number,
-  b: Uint16Array,
-  ibc: Float64Array,
-  m: number,
-  max: number,
-  minIndel: number,
-): number {
-  // Every insertion or deletion costs at least `c` (`minIndel`, the least of `ia` and `ibc`), and a path through cell (i, j) makes at least
-  // |i − j| of them before it and |(n − m) − (i − j)| after it: outside the band below (widened by
-  // a rounding margin) every path costs more than `max`.
-  const c = minIndel;
-  const delta = n - m;
-  const adelta = delta < 0 ? -delta : delta;
-  if (c * adelta > max + 1e-9) return Infinity;
-  let e = Math.floor((max / c - adelta) / 2 + 1e-9);
-  if (e < 0) e = 0;
-  // Cells with dLo ≤ i − j ≤ dHi.
-  const dLo = (delta < 0 ? delta : 0) - e;
-  const dHi = (delta > 0 ? delta : 0) + e;
-  if (m + 2 > ROW0.length) {
-    ROW0 = new Float64Array(m + 2);
-    ROW1 = new Float64Array(m + 2);
-    ROW2 = new Float64Array(m + 2);
-    INDEL_B = new Float64Array(m + 2);
-  }
-  const sub = SUB64;
-  let prev2 = ROW0;
-  let prev = ROW1;
-  let cur = ROW2;
-  prev[0] = 0;
-  const hi0 = -dLo < m ? -dLo : m;
-  for (let j = 1; j <= hi0; j++) prev[j] = prev[j - 1]! + ibc[j - 1]!;
-  if (hi0 < m) prev[hi0 + 1] = Infinity;
-  let ca2 = -1;
-  for (let i = 1; i <= n; i++) {
-    const delA = ia[i - 1]!;
-    const lo = i - dHi > 1 ? i - dHi : 1;
-    const hi = i - dLo < m ? i - dLo : m;
-    let rowMin = Infinity;
-    let left: number;
-    if (lo === 1) {
-      if (i <= dHi) {
-        left = prev[0]! + delA;
-        rowMin = left;
-      } else left = Infinity;
-      cur[0] = left;
-    } else {
-      left = Infinity;
-      cur[lo - 1] = Infinity;
-    }
-    const ca = a[i - 1]!;
-    const subRow = ca * 128;
-    let cbPrev = lo >= 2 ? b[lo - 2]! : -1;
-    let diag = prev[lo - 1]!;
-    for (let j = lo; j <= hi; j++) {
-      const cb = b[j - 1]!;
-      const up = prev[j]!;
-      let v = diag + sub[subRow + cb]!;
-      const del = up + delA;
-      if (del < v) v = del;
-      const ins = left + ibc[j - 1]!;
-      if (ins < v) v = ins;
-      if (ca === cbPrev && ca2 === cb && ca !== cb) {
-        const t = prev2[j - 2]! + 0.8;
-        if (t < v) v = t;
-      }
-      cur[j] = v;
-      left = v;
-      diag = up;
       cbPrev = cb;
       if (v < rowMin) rowMin = v;
     }
@@ -655,12 +498,7 @@ function simCore(
   const mi = fa.minIndel < fb.minIndel ? fa.minIndel : fb.minIndel;
   if (!keysMatch && maskBagBound(fa, fb, la, lb, mi) > allowance + 1e-9) return 0;
   // With a key match `rel` needs the distance whenever it is below L (beyond, rel is 0 either way).
-  const d =
-    fa.ascii && fb.ascii
-      ? bandDistanceAscii(fa.codes, fa.indel, la, fb.codes, fb.indel, lb, keysMatch ? L : allowance, mi)
-      : keysMatch
-        ? factsDistance(fa, fb, L)
-        : bandDistance(fa.codes, fa.indel, la, fb.codes, fb.indel, lb, allowance, mi);
+  const d = bandDistance(fa.codes, fa.indel, la, fb.codes, fb.indel, lb, keysMatch ? L : allowance, mi);
   const rel = Math.max(0, 1 - d / L);
   let best = 0;
   let how: TokenExplanation['how'] = 'missing';
@@ -741,7 +579,6 @@ let JA = new Uint16Array(64);
 let JA_INDEL = new Float64Array(64);
 let JB = new Uint16Array(64);
 let JB_INDEL = new Float64Array(64);
-let JA_ASCII = true;
 let JA_MIN_INDEL = 1;
 /** Letter counts by bucket (`TextFacts.bag`) of the joined token, and scratch for the concatenation's. */
 const JA_COUNTS = new Int32Array(32);
@@ -763,12 +600,10 @@ function prepareJoined(tj: string): void {
     JA = new Uint16Array(n * 2);
     JA_INDEL = new Float64Array(n * 2);
   }
-  JA_ASCII = true;
   JA_COUNTS.fill(0);
   for (let p = 0; p < n; p++) {
     JA_COUNTS[tj.charCodeAt(p) & 31]!++;
     JA[p] = tj.charCodeAt(p);
-    if (JA[p]! >= 128) JA_ASCII = false;
   }
   JA_MIN_INDEL = 1;
   for (let p = 0; p < n; p++) {
@@ -829,11 +664,7 @@ function joinedSimCodes(tl: number, many: ScoreToken[], j: number, k: number, ca
     JB_INDEL[q] = x;
     if (x < mi) mi = x;
   }
-  let ascii = JA_ASCII;
-  for (let q = 0; q < catLen; q++) if (b[q]! >= 128) ascii = false;
-  const d = ascii
-    ? bandDistanceAscii(a, JA_INDEL, tl, b, JB_INDEL, catLen, allowance, mi)
-    : bandDistance(a, JA_INDEL, tl, b, JB_INDEL, catLen, allowance, mi);
+  const d = bandDistance(a, JA_INDEL, tl, b, JB_INDEL, catLen, allowance, mi);
   if (d > allowance) return 0;
   return Math.max(0, 0.97 - (SIM_SLOPE * d) / L);
 }

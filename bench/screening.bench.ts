@@ -47,6 +47,7 @@ import { median } from './support.ts';
 
 const THIS = new URL(import.meta.url).pathname;
 const WORKER = new URL('./screening-worker.ts', import.meta.url).pathname;
+const S1_CHILD = new URL('./screening-s1.ts', import.meta.url).pathname;
 const T = DEFAULT_THRESHOLD;
 const IDS = ['Q1', 'Q2', 'Q3', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'] as const;
 const BIG = 1_000_000;
@@ -468,7 +469,10 @@ function forkChild(role: string, a: ChildArgs, extra: string[] = []): ReturnType
   );
 }
 function childResult<R>(role: string, a: ChildArgs): Promise<R> {
-  const child = forkChild(role, a);
+  return resultOf<R>(forkChild(role, a), role);
+}
+/** The one message a child sends before it exits. */
+function resultOf<R>(child: ReturnType<typeof fork>, role: string): Promise<R> {
   return new Promise<R>((res, rej) => {
     let result: R | undefined;
     child.once('message', (m) => (result = m as R));
@@ -721,16 +725,30 @@ async function child(role: string, a: ChildArgs): Promise<void> {
 
 // ---- S1 ------------------------------------------------------------------------------------------
 
+/**
+ * S1 children: with the real engine, the lean bench/screening-s1.ts (importers and engine only,
+ * as a Dossier process that builds an index); with a stand-in engine, this file's own child.
+ */
+function s1Result(role: string, a: ChildArgs): Promise<S1Result> {
+  if (a.engine === 'stand-in' || a.engine === 'index-stand-in') return childResult<S1Result>(role, a);
+  const p = dataPaths(a.data);
+  const child = fork(S1_CHILD, [role, JSON.stringify({ unXml: p.unXml, ofac: p.ofac })], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [...process.execArgv, '--expose-gc'],
+  });
+  return resultOf<S1Result>(child, `S1 ${role}`);
+}
+
 async function s1(a: ChildArgs, runs: number): Promise<void> {
   const rs: S1Result[] = [];
   const st: S1Result[] = [];
   const floor: S1Result[] = [];
   const parse: S1Result[] = [];
   for (let i = 0; i < runs; i++) {
-    floor.push(await childResult<S1Result>('floor', a));
-    parse.push(await childResult<S1Result>('parse', a));
-    rs.push(await childResult<S1Result>('s1', a));
-    st.push(await childResult<S1Result>('s1stream', a));
+    floor.push(await s1Result('floor', a));
+    parse.push(await s1Result('parse', a));
+    rs.push(await s1Result('s1', a));
+    st.push(await s1Result('s1stream', a));
   }
   const total = median(rs.map((r) => r.parseMs + r.buildMs));
   const rss = median(rs.map((r) => r.maxRssMiB));
@@ -747,7 +765,7 @@ async function s1(a: ChildArgs, runs: number): Promise<void> {
     `   materialised (all entities parsed into arrays, then buildIndex(all)): parse ${f(median(rs.map((r) => r.parseMs)))} ms + build ${f(median(rs.map((r) => r.buildMs)))} ms = ${f(total)} ms; max RSS ${f(rss)} MB; RSS after build + full GC ${after(rs)} MB (entities still referenced)`,
   );
   console.log(
-    `   baselines in the same run: a child that only loads its modules ${f(median(floor.map((r) => r.maxRssMiB)))} MB; one that only parses the lists (importers, no index) ${f(median(parse.map((r) => r.maxRssMiB)))} MB max RSS, ${f(median(parse.map((r) => r.parseMs)))} ms`,
+    `   baselines in the same run (same lean child): one that only loads the importers and engine ${f(median(floor.map((r) => r.maxRssMiB)))} MB; one that only parses the lists (importers, no index) ${f(median(parse.map((r) => r.maxRssMiB)))} MB max RSS, ${f(median(parse.map((r) => r.parseMs)))} ms`,
   );
   report({
     id: 'S1',

@@ -169,6 +169,8 @@ export interface ApplicationsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   risk_level: ColumnType<RiskLevel | null, RiskLevel | null | undefined, RiskLevel | null>;
+  /** The client organisation the application is for; its users see it on the portal. */
+  client_organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApplicationDecisionsTable {
@@ -223,6 +225,8 @@ export interface AuditHeadTable {
 
 export interface SessionsTable {
   id: string;
+  /** Whose session: a staff user's (internal API) or a client user's (portal, over the link). */
+  realm: ColumnType<'staff' | 'client', 'staff' | 'client' | undefined, never>;
   token_hash: Bytes;
   user_id: string;
   csrf_token: string;
@@ -489,7 +493,58 @@ export interface ScreeningJobsTable {
   finished_at: Timestamp | null;
 }
 
+/** Every account that can sign in (staff and client users share this id space). */
+export interface AuthPrincipalsTable {
+  id: string;
+  realm: 'staff' | 'client';
+}
+
+export interface ClientOrganisationsTable {
+  id: string;
+  name: string;
+  status: 'active' | 'disabled';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: ColumnType<number, number | undefined, number>;
+}
+
+export type ClientRole = 'owner' | 'contributor' | 'read_only';
+
+export interface ClientUsersTable {
+  id: string;
+  organisation_id: string;
+  username: string;
+  email: string;
+  display_name: string;
+  role: ClientRole;
+  status: 'invited' | 'active' | 'disabled';
+  password_hash: string | null;
+  password_changed_at: Timestamp | null;
+  /** E.164 mobile number encrypted with the field key, context `client_users.mobile:<id>`. */
+  mobile_enc: Bytes | null;
+  mobile_last4: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  disabled_at: Timestamp | null;
+  version: ColumnType<number, number | undefined, number>;
+}
+
+export interface ClientInvitationsTable {
+  id: string;
+  client_user_id: string;
+  token_hash: Bytes;
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface DB {
+  client_invitations: ClientInvitationsTable;
+  auth_principals: AuthPrincipalsTable;
+  client_organisations: ClientOrganisationsTable;
+  client_users: ClientUsersTable;
   staff_users: StaffUsersTable;
   programme_members: ProgrammeMembersTable;
   api_keys: ApiKeysTable;

@@ -35,6 +35,8 @@ const AuthSchema = Type.Object(
   {
     /** Base https URL of the internal server as staff reach it: links in e-mails point here. */
     publicUrl: Type.String({ pattern: '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$' }),
+    /** Base https URL of the portal as clients reach it: invitation links point here. */
+    portalUrl: Type.String({ pattern: '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$' }),
     /** The firm's name: shown as the authenticator-app issuer, refused inside passwords. */
     firmName: Type.String({ maxLength: 100 }),
     argon2: Type.Object(
@@ -317,6 +319,12 @@ export const ENV_VARS: readonly { env: string; path: string; kind: Kind; help: s
     kind: 'string',
     help: 'https URL staff use to reach the internal server (links in e-mails)',
   },
+  {
+    env: 'DOSSIER_PORTAL_PUBLIC_URL',
+    path: 'auth.portalUrl',
+    kind: 'string',
+    help: 'https URL clients use to reach the portal (links in invitations)',
+  },
   { env: 'DOSSIER_FIRM_NAME', path: 'auth.firmName', kind: 'string', help: "the firm's name" },
   {
     env: 'DOSSIER_TRUSTED_NETWORK_SKIP',
@@ -468,6 +476,7 @@ function defaults(): Record<string, unknown> {
     mail: { transport: 'outbox', logText: true },
     auth: {
       publicUrl: 'https://localhost:8443',
+      portalUrl: 'https://localhost:9443',
       firmName: '',
       argon2: { memoryKiB: 19456, timeCost: 2, parallelism: 1 },
       password: { maxLength: 256 },
@@ -706,6 +715,8 @@ export function productionProblems(
   if (!internal) return out;
   if (!cfg.auth.publicUrl.startsWith('https://'))
     out.push(`${label('auth.publicUrl')}: links sent to staff must use https`);
+  if (!cfg.auth.portalUrl.startsWith('https://'))
+    out.push(`${label('auth.portalUrl')}: invitation links sent to clients must use https`);
   if (cfg.sms.transport === 'console')
     out.push(
       `${label('sms.transport')}: the development SMS transport "console" is not allowed in production`,

@@ -37,6 +37,7 @@ export function controlClock(t: TestApp): { now: () => Date; advance: (ms: numbe
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
   t.auth.signIn.now = now;
+  t.auth.clientSignIn.now = now;
   return { now, advance: (ms) => void (offset += ms) };
 }
 

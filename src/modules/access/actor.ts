@@ -19,6 +19,22 @@ export type Actor =
       /** The programmes the user is a member of. */
       programmes: ProgrammeScope;
     }
+  /**
+   * A client user on the portal, over the link. Holds no staff right and no programme: every client
+   * operation checks the organisation itself, and a staff use case given this actor finds nothing.
+   */
+  | {
+      kind: 'client';
+      /** client_users.id */
+      id: string;
+      username: string;
+      organisationId: string;
+      role: 'owner' | 'contributor' | 'read_only';
+      sessionId: string;
+      secondFactorAt: Date | null;
+      rights: ReadonlySet<Right>;
+      programmes: ProgrammeScope;
+    }
   /** The operator's console, the sign-in flow, jobs: every programme unless `programmes` says otherwise. */
   | { kind: 'system'; label: string; rights: ReadonlySet<Right>; programmes?: ProgrammeScope };
 
@@ -29,6 +45,8 @@ export function actorRef(actor: Actor): string {
       return `api_key:${actor.id}`;
     case 'staff':
       return `staff:${actor.id}`;
+    case 'client':
+      return `client:${actor.id}`;
     case 'system':
       return `system:${actor.label}`;
   }
@@ -36,7 +54,11 @@ export function actorRef(actor: Actor): string {
 
 /** A short label for log lines (never a secret). */
 export function actorLabel(actor: Actor): string {
-  return actor.kind === 'system' ? actor.label : actor.kind === 'staff' ? actor.username : actor.id;
+  return actor.kind === 'system'
+    ? actor.label
+    : actor.kind === 'staff' || actor.kind === 'client'
+      ? actor.username
+      : actor.id;
 }
 
 export function hasRight(actor: Actor, right: Right): boolean {

@@ -50,6 +50,10 @@ export const RIGHTS = {
   'risk:override':
     'Set or override the risk level of an application, with a reason (it limits who may approve)',
 
+  // Client organisations and the portal (issue 7).
+  'client:manage':
+    'Create client organisations and their portal users, send invitations, disable users and end their sessions',
+
   // Audit trail.
   'audit:read': 'Search the audit trail and verify its integrity',
   'audit:export': 'Export the audit trail (each export is audited)',

@@ -18,6 +18,8 @@ export interface AuditTarget {
     | 'system'
     | 'session'
     | 'staff_user'
+    | 'client_user'
+    | 'client_organisation'
     | 'role'
     | 'trusted_network'
     | 'separation_of_duties'
@@ -198,6 +200,26 @@ export type AuditEvent =
       }
     >
   | Ev<'auth.delay_lifted', { account: string | null; ip: string | null; cleared: number }>
+  | Ev<'client_organisation.created', { fields: string[] }>
+  | Ev<'application.client_organisation_set', { from: string | null; to: string | null }>
+  | Ev<'client_organisation.updated', { changes: string[]; version: number }>
+  | Ev<'client_user.created', { organisationId: string; role: string; fields: string[] }>
+  | Ev<'client_user.updated', { changes: string[]; version: number }>
+  | Ev<'client_user.disabled', { sessionsEnded: number }>
+  | Ev<'client_user.enabled', Record<string, never>>
+  | Ev<'client_user.password_set', { via: 'invitation' }>
+  | Ev<
+      'client_invitation.sent',
+      { invitationId: string; expiresAt: string; mailed: boolean; revoked: number }
+    >
+  | Ev<
+      'client_invitation.refused',
+      { reason: 'unknown' | 'used' | 'expired' | 'revoked' | 'user_disabled' | 'no_factor'; ip: string }
+    >
+  | Ev<'client_invitation.opened', { invitationId: string; ip: string; sessionId: string }>
+  | Ev<'client_invitation.accepted', { invitationId: string; ip: string; sessionId: string }>
+  /** A link call refused before it reached a client operation (no session, wrong realm, CSRF). */
+  | Ev<'link.refused', { method: string; route: string; reason: string }>
   | Ev<'staff_user.created', { fields: string[]; activationExpiresAt: string }>
   | Ev<'staff_user.activated', { tokenId: string }>
   | Ev<'staff_user.reset_started', { tokenId: string; expiresAt: string; retired: number }>

@@ -1,6 +1,7 @@
 /**
  * The built-in roles, as seeded by migration 20261124190000_builtin_roles_sod.sql and extended by
- * 20261124210100_document_review_right.sql and 20261124220000_screening_lists.sql (a test keeps the
+ * 20261124210100_document_review_right.sql, 20261124220000_screening_lists.sql and
+ * 20261125000000_client_users.sql (a test keeps the
  * two equal on a fresh database). They are ordinary roles: administrators rename, change and delete
  * them; nothing depends on them existing. Kept here for the tests, the access matrix and tooling
  * (e.g. to find the Administrator role of a fresh installation by its fixed id).
@@ -46,6 +47,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'application:transition',
       'application:write',
       'audit:read',
+      'client:manage',
       'document:delete',
       'document:download',
       'document:review',

@@ -15,9 +15,14 @@ import { PasswordHasher, type PasswordPolicyOptions } from '../../modules/auth/p
 import type { SessionPolicy } from '../../modules/auth/sessions/index.ts';
 import type { SignInDeps } from '../../modules/auth/sign-in/index.ts';
 import { resolveThrottlePolicy } from '../../modules/auth/throttle/index.ts';
+import type { InvitationMailDeps } from '../../modules/clients/index.ts';
 
 export interface AuthServices {
   signIn: SignInDeps;
+  /** The same flow for client users (portal, over the link): never a trusted-network skip. */
+  clientSignIn: SignInDeps;
+  /** Invitation e-mails to client users. */
+  invitations: InvitationMailDeps;
   hasher: PasswordHasher;
   /** The length window and the firm's name; username and personal words are added per user. */
   passwordPolicy: Omit<PasswordPolicyOptions, 'username'>;
@@ -59,6 +64,17 @@ export function createAuthServices(
   const sms =
     overrides.sms ?? createSmsGateway(config.sms, overrides.logger ? { logger: overrides.logger } : {});
   const firmName = a.firmName;
+  const signIn: SignInDeps = {
+    db: database.db,
+    keyring,
+    hasher,
+    throttle: resolveThrottlePolicy(a.throttle),
+    session,
+    smsPolicy: resolveSmsCodePolicy(),
+    sms,
+    trustedNetworkSkip: a.trustedNetworkSkip,
+    firmName,
+  };
   return {
     hasher,
     session,
@@ -70,16 +86,8 @@ export function createAuthServices(
       contextWords: firmName ? [firmName] : [],
     },
     mail: createStaffMail({ db: database.db, mailer, publicUrl: a.publicUrl, firmName }),
-    signIn: {
-      db: database.db,
-      keyring,
-      hasher,
-      throttle: resolveThrottlePolicy(a.throttle),
-      session,
-      smsPolicy: resolveSmsCodePolicy(),
-      sms,
-      trustedNetworkSkip: a.trustedNetworkSkip,
-      firmName,
-    },
+    signIn,
+    clientSignIn: { ...signIn, realm: 'client', trustedNetworkSkip: false },
+    invitations: { mailer, portalUrl: a.portalUrl, firmName },
   };
 }

@@ -18,6 +18,7 @@ import { documentsRoutes } from './routes/documents.routes.ts';
 import { screeningRoutes } from './routes/screening.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
+import { clientsRoutes } from './routes/clients.routes.ts';
 import { sessionCookie } from './session-cookie.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { programmesRoutes } from './routes/programmes.routes.ts';
@@ -135,6 +136,7 @@ export async function buildInternalApp(
       await api.register(rolesRoutes);
       await api.register(separationOfDutiesRoutes);
       await api.register(trustedNetworksRoutes);
+      await api.register(clientsRoutes, { invitations: auth.invitations });
     },
     { prefix: '/api/v1' },
   );

@@ -52,6 +52,7 @@ describe('portal app', () => {
         pings++;
         return linkClient.ping();
       },
+      request: linkClient.request,
     };
     app = await buildPortalApp({ config, logger: false, linkClient: counting, healthCacheMs: 60_000 });
     await app.ready();
@@ -110,7 +111,7 @@ describe('portal app', () => {
     try {
       assert.throws(() => other.get('/undeclared', async () => 'x'), /declares no access/);
       assert.throws(
-        () => other.get('/staff-only', { config: { access: 'authenticated' } }, async () => 'x'),
+        () => other.get('/staff-only', { config: { access: 'user:manage' } }, async () => 'x'),
         /cannot enforce/,
       );
     } finally {

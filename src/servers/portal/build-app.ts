@@ -1,10 +1,11 @@
 /**
  * The portal's HTTP app (DMZ). It holds no database and no keys: everything it knows comes over the
- * link. There are no portal users yet, so every route is public; each must still say so, and the
- * app refuses to start with a route that declares nothing. No API documentation is served here.
+ * link. Every route declares 'public' or 'authenticated' (the client's session, checked by the
+ * internal server over the link on each call); the app refuses to start with a route that declares
+ * anything else or nothing. No API documentation is served here.
  *
  * The shared access gate is not used: it authenticates against the database, which the portal has
- * none of. The portal's own gate (client users over the link) will replace the local check below.
+ * none of.
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
@@ -14,11 +15,13 @@ import type { Config } from '../../platform/config.ts';
 import type {} from '../shared/access-gate.ts';
 import { createHttpApp, type App } from '../shared/create-http-app.ts';
 import type { LinkClient, LinkPing } from './link-client.ts';
+import { portalClientRoutes } from './client-routes.ts';
+import cookie from '@fastify/cookie';
 
 export interface BuildPortalAppOptions {
   config: Config;
   logger: FastifyBaseLogger | false;
-  linkClient: Pick<LinkClient, 'ping'>;
+  linkClient: Pick<LinkClient, 'ping' | 'request'>;
   /**
    * How long a link probe result is reused by /healthz. The probe is public and unauthenticated;
    * without this, anyone could turn the portal into a request pump against the internal server.
@@ -52,12 +55,16 @@ export async function buildPortalApp(opts: BuildPortalAppOptions): Promise<App> 
     const url = route.url ?? route.path;
     if (access === undefined)
       throw new Error(`portal route ${String(route.method)} ${url} declares no access (config.access)`);
-    // Until the portal has its own gate, nothing else can be enforced, so nothing else may be declared.
-    if (access !== 'public')
+    // The portal holds no rights: a route is public (before a session) or needs the client's
+    // session, which the internal server checks over the link on every call.
+    if (access !== 'public' && access !== 'authenticated')
       throw new Error(
-        `portal route ${String(route.method)} ${url} declares "${access}", which the portal cannot enforce yet`,
+        `portal route ${String(route.method)} ${url} declares "${access}", which the portal cannot enforce`,
       );
   });
+
+  await app.register(cookie);
+  await app.register(portalClientRoutes, { linkClient: opts.linkClient });
 
   const probeLink = coalesced(() => opts.linkClient.ping(), opts.healthCacheMs ?? 1000);
 

@@ -31,7 +31,12 @@ export interface LinkPing {
 export interface LinkClient {
   ping(): Promise<LinkPing>;
   /** Sends one JSON request over the link and returns the status and parsed body. */
-  request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
   /** Closes pooled connections. */
   close(): void;
 }
@@ -69,7 +74,7 @@ export function createLinkClient(opts: LinkClientOptions): LinkClient {
     ...(isIP(hostname) ? {} : { servername: hostname }),
   });
 
-  const request: LinkClient['request'] = (method, path, body) =>
+  const request: LinkClient['request'] = (method, path, body, extraHeaders = {}) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = https.request(
@@ -82,6 +87,7 @@ export function createLinkClient(opts: LinkClientOptions): LinkClient {
           path,
           signal: AbortSignal.timeout(opts.timeoutMs),
           headers: {
+            ...extraHeaders,
             accept: 'application/json',
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
           },
@@ -100,6 +106,7 @@ export function createLinkClient(opts: LinkClientOptions): LinkClient {
           res.on('error', reject);
           res.on('end', () => {
             const type = res.headers['content-type'] ?? '';
+            if (res.statusCode === 204) return resolve({ status: 204, body: null });
             if (!/^application\/(problem\+)?json\b/.test(type)) return reject(new LinkError('not_json'));
             try {
               resolve({

@@ -5,9 +5,12 @@ import { appendAudit } from '../../audit/audit.repository.ts';
 import { activateTotp, findTotpFactor } from './factors.repository.ts';
 import { at, DEFAULT_TOTP_PENDING_TTL_MS, type FactorCtx, type TotpOptions } from './factors.options.ts';
 import { cleanCode, matchTotpStep, totpContext } from './totp.ts';
+import { accountTarget, type Realm } from '../realm.ts';
 
 export interface ConfirmTotpEnrolmentInput {
   userId: string;
+  /** Whose account (default staff): the audit target and, for enrolment, the table. */
+  realm?: Realm | undefined;
   /** The code the app shows now. */
   code: string;
   /** Defaults to ctx.now(). */
@@ -40,7 +43,7 @@ export async function confirmTotpEnrolment(
     if (!done) return 'no_enrolment';
     await appendAudit(tx, at(ctx, now), {
       type: 'auth.factor_enrolled',
-      target: { type: 'staff_user', id: input.userId },
+      target: accountTarget(input.userId, input.realm),
       payload: { factor: 'totp', replaced: done.replaced },
     });
     return 'ok';

@@ -11,9 +11,12 @@ import {
   RECOVERY_CODE_COUNT,
   recoveryCodeMac,
 } from './recovery-code.ts';
+import { accountTarget, type Realm } from '../realm.ts';
 
 export interface GenerateRecoveryCodesInput {
   userId: string;
+  /** Whose account (default staff): the audit target and, for enrolment, the table. */
+  realm?: Realm | undefined;
   /** Defaults to ctx.now(). */
   now?: Date | undefined;
 }
@@ -42,7 +45,7 @@ export async function generateRecoveryCodes(
     await replaceRecoveryCodes(tx, rows, input.userId);
     await appendAudit(tx, at(ctx, now), {
       type: 'auth.recovery_codes_generated',
-      target: { type: 'staff_user', id: input.userId },
+      target: accountTarget(input.userId, input.realm),
       payload: { count: rows.length },
     });
   });

@@ -7,11 +7,14 @@ import { appendAudit } from '../../audit/audit.repository.ts';
 import { insertSmsCode, lockSmsThrottle, smsCodesSince } from './factors.repository.ts';
 import { at, resolveSmsCodePolicy, type FactorCtx, type SmsCodePolicy } from './factors.options.ts';
 import { newSmsCode, smsAttemptHash, smsCodeMac } from './sms-code.ts';
+import { accountTarget, type Realm } from '../realm.ts';
 
 const HOUR_MS = 60 * 60_000;
 
 export interface IssueSmsCodeInput {
   userId: string;
+  /** Whose account (default staff): the audit target and, for enrolment, the table. */
+  realm?: Realm | undefined;
   /** Opaque id of the login attempt the code is for; the code is valid for this attempt only. */
   attemptId: string;
   /** Defaults to ctx.now(). */
@@ -47,7 +50,7 @@ export async function issueSmsCode(
   if (!input.attemptId) throw validationError('attemptId is required');
   const now = input.now ?? ctx.now();
   const audit = at(ctx, now);
-  const target = { type: 'staff_user' as const, id: input.userId };
+  const target = accountTarget(input.userId, input.realm);
   return inTransaction(db, async (tx) => {
     const lastSentAt = await lockSmsThrottle(tx, input.userId);
     let refusal: RefusedSmsCode | null = null;

@@ -4,9 +4,12 @@ import type { DB } from '../../../db/types.ts';
 import { appendAudit } from '../../audit/audit.repository.ts';
 import { deleteTotpFactors } from './factors.repository.ts';
 import { at, type FactorCtx } from './factors.options.ts';
+import { accountTarget, type Realm } from '../realm.ts';
 
 export interface RemoveTotpFactorInput {
   userId: string;
+  /** Whose account (default staff): the audit target and, for enrolment, the table. */
+  realm?: Realm | undefined;
   /** Defaults to ctx.now(). */
   now?: Date | undefined;
 }
@@ -27,7 +30,7 @@ export async function removeTotpFactor(
     if (removed) {
       await appendAudit(tx, at(ctx, now), {
         type: 'auth.factor_removed',
-        target: { type: 'staff_user', id: input.userId },
+        target: accountTarget(input.userId, input.realm),
         payload: { factor: 'totp' },
       });
     }

@@ -6,9 +6,12 @@ import { notFound } from '../../../platform/errors.ts';
 import { insertPendingTotp } from './factors.repository.ts';
 import type { FactorCtx, TotpOptions } from './factors.options.ts';
 import { newTotpSecret, totpContext, totpUri } from './totp.ts';
+import { realmInfo, type Realm } from '../realm.ts';
 
 export interface StartTotpEnrolmentInput {
   userId: string;
+  /** Whose account (default staff): the audit target and, for enrolment, the table. */
+  realm?: Realm | undefined;
   /** Defaults to ctx.now(). */
   now?: Date | undefined;
 }
@@ -34,11 +37,11 @@ export async function startTotpEnrolment(
 ): Promise<TotpEnrolment> {
   const now = input.now ?? ctx.now();
   const user = await db
-    .selectFrom('staff_users')
+    .selectFrom(realmInfo(input.realm).table)
     .select('username')
     .where('id', '=', input.userId)
     .executeTakeFirst();
-  if (!user) throw notFound('staff user');
+  if (!user) throw notFound(input.realm === 'client' ? 'client user' : 'staff user');
   const secret = newTotpSecret();
   await inTransaction(db, (tx) =>
     insertPendingTotp(tx, {

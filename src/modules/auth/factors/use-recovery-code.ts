@@ -5,9 +5,12 @@ import { appendAudit } from '../../audit/audit.repository.ts';
 import { consumeRecoveryCode, countUnusedRecoveryCodes, recoveryCodeWasUsed } from './factors.repository.ts';
 import { at, type FactorCtx } from './factors.options.ts';
 import { normaliseRecoveryCode, recoveryCodeMac } from './recovery-code.ts';
+import { accountTarget, type Realm } from '../realm.ts';
 
 export interface UseRecoveryCodeInput {
   userId: string;
+  /** Whose account (default staff): the audit target and, for enrolment, the table. */
+  realm?: Realm | undefined;
   /** As typed: case, spaces, hyphens and look-alike letters are forgiven. */
   code: string;
   /** Defaults to ctx.now(). */
@@ -39,7 +42,7 @@ export async function useRecoveryCode(
     const remaining = await countUnusedRecoveryCodes(tx, input.userId);
     await appendAudit(tx, at(ctx, now), {
       type: 'auth.recovery_code_used',
-      target: { type: 'staff_user', id: input.userId },
+      target: accountTarget(input.userId, input.realm),
       payload: { remaining },
     });
     return 'ok';

@@ -13,9 +13,12 @@ import {
 import { at, resolveSmsCodePolicy, type FactorCtx, type SmsCodePolicy } from './factors.options.ts';
 import { isSmsCodeShape, smsAttemptHash, smsCodeMac } from './sms-code.ts';
 import { cleanCode } from './totp.ts';
+import { accountTarget, type Realm } from '../realm.ts';
 
 export interface VerifySmsCodeInput {
   userId: string;
+  /** Whose account (default staff): the audit target and, for enrolment, the table. */
+  realm?: Realm | undefined;
   /** The login attempt the code was issued for; a code of another attempt is never accepted. */
   attemptId: string;
   code: string;
@@ -50,7 +53,7 @@ export async function verifySmsCode(
     if (result !== 'ok') {
       await appendAudit(tx, at(ctx, now), {
         type: 'auth.sms_code_failed',
-        target: { type: 'staff_user', id: input.userId },
+        target: accountTarget(input.userId, input.realm),
         payload: { reason: result, tries },
       });
     }

@@ -44,25 +44,11 @@ export async function authenticateSession(
         WHERE pm.user_id = s.user_id)`.as('programmes'),
     )
     .where('s.token_hash', '=', hashSessionToken(token))
+    .where('s.realm', '=', 'staff')
     .where('s.ended_at', 'is', null)
     .executeTakeFirst();
   if (!row || row.stage !== 'active') return null;
-  const { now } = opts;
-  const ended: SessionEndReason | null =
-    row.status !== 'active'
-      ? 'user_disabled'
-      : row.expires_at <= now
-        ? 'expired'
-        : now.getTime() - row.last_seen_at.getTime() > policy.idleTimeoutMs
-          ? 'idle'
-          : null;
-  if (ended) {
-    const ctx = { db, actor: SYSTEM, requestId: opts.requestId, now: () => now };
-    await endSession(ctx, { sessionId: row.id, reason: ended }).catch(() => undefined);
-    return null;
-  }
-  if (now.getTime() - row.last_seen_at.getTime() > policy.touchEveryMs)
-    await touchSession(db, row.id, now, new Date(now.getTime() - policy.touchEveryMs));
+  if (!(await keepSessionAlive(db, row, row.status === 'active', policy, opts))) return null;
   const rights = new Set<Right>();
   for (const r of row.rights ?? []) if (isRight(r)) rights.add(r);
   return {
@@ -77,4 +63,34 @@ export async function authenticateSession(
     },
     session: live(row),
   };
+}
+
+/**
+ * The expiry rules every session check applies (staff and client alike): a session of an inactive
+ * account, past its lifetime or idle too long is ended and audited on the spot (false); a live one
+ * is touched at most every `touchEveryMs` (true).
+ */
+export async function keepSessionAlive(
+  db: Kysely<DB>,
+  row: { id: string; expires_at: Date; last_seen_at: Date },
+  accountActive: boolean,
+  policy: SessionPolicy,
+  opts: { now: Date; requestId: string | null },
+): Promise<boolean> {
+  const { now } = opts;
+  const ended: SessionEndReason | null = !accountActive
+    ? 'user_disabled'
+    : row.expires_at <= now
+      ? 'expired'
+      : now.getTime() - row.last_seen_at.getTime() > policy.idleTimeoutMs
+        ? 'idle'
+        : null;
+  if (ended) {
+    const ctx = { db, actor: SYSTEM, requestId: opts.requestId, now: () => now };
+    await endSession(ctx, { sessionId: row.id, reason: ended }).catch(() => undefined);
+    return false;
+  }
+  if (now.getTime() - row.last_seen_at.getTime() > policy.touchEveryMs)
+    await touchSession(db, row.id, now, new Date(now.getTime() - policy.touchEveryMs));
+  return true;
 }

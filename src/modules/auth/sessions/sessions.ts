@@ -69,6 +69,8 @@ export interface StartSessionInput {
   userAgent: string | null;
   /** Default 'active'. A 'second_factor' session lives `policy.loginStepMs` at most. */
   stage?: 'second_factor' | 'active';
+  /** Default 'staff'; must be the account's own realm (the database refuses any other). */
+  realm?: 'staff' | 'client' | undefined;
 }
 
 /** Starts a session inside the sign-in transaction; the token is returned once, only its hash is kept. */
@@ -86,6 +88,7 @@ export async function startSession(
     id: randomUUID(),
     token_hash: hash,
     user_id: input.userId,
+    realm: input.realm ?? 'staff',
     csrf_token: newCsrfToken(),
     created_at: now,
     last_seen_at: now,
@@ -100,7 +103,13 @@ export async function startSession(
   await appendAudit(tx, ctx, {
     type: 'session.started',
     target: { type: 'session', id: row.id },
-    payload: { userId: input.userId, secondFactor: input.secondFactor, ip: row.ip, stage },
+    payload: {
+      userId: input.userId,
+      secondFactor: input.secondFactor,
+      ip: row.ip,
+      stage,
+      ...(input.realm === 'client' ? { realm: 'client' as const } : {}),
+    },
   });
   return { token, session: live(row) };
 }

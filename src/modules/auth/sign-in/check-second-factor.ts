@@ -10,6 +10,7 @@ import { confirmTotpEnrolment, useRecoveryCode, verifySmsCode, verifyTotpCode } 
 import { beginAttempt, normaliseIp } from '../throttle/index.ts';
 import type { SignInFactor, SignInDeps, SignInRequest } from './sign-in.options.ts';
 import { signInCtx } from './sign-in.options.ts';
+import { accountTarget, realmInfo } from '../realm.ts';
 
 export interface SecondFactorCheck {
   step: 'second_factor' | 'step_up';
@@ -37,7 +38,7 @@ export async function checkSecondFactor(
   const fail = async (reason: SignInFailureReason) => {
     await recordAudit(deps.db, ctx, {
       type: 'auth.sign_in_failed',
-      target: { type: 'staff_user', id: input.user.id },
+      target: accountTarget(input.user.id, deps.realm),
       payload: { step: input.step, factor: input.factor, reason, ip },
     });
     return false;
@@ -47,7 +48,8 @@ export async function checkSecondFactor(
     deps.db,
     {
       scope: 'second_factor',
-      account: input.user.username,
+      account: realmInfo(deps.realm).accountPrefix + input.user.username,
+      realm: deps.realm,
       ip,
       attemptId: input.attemptId,
       now,
@@ -86,7 +88,7 @@ async function verify(
         const r = await confirmTotpEnrolment(
           deps.db,
           ctx,
-          { userId, code: input.code, now },
+          { userId, realm: deps.realm, code: input.code, now },
           { firmLabel: deps.firmName || undefined, pendingTtlMs: deps.session.loginStepMs },
         );
         return r === 'ok'
@@ -109,6 +111,7 @@ async function verify(
     case 'sms': {
       const r = await verifySmsCode(deps.db, ctx, {
         userId,
+        realm: deps.realm,
         attemptId: input.attemptId,
         code: input.code,
         now,
@@ -117,7 +120,7 @@ async function verify(
       return r === 'ok' ? null : r === 'wrong' ? 'wrong_code' : r;
     }
     case 'recovery': {
-      const r = await useRecoveryCode(deps.db, ctx, { userId, code: input.code, now });
+      const r = await useRecoveryCode(deps.db, ctx, { userId, realm: deps.realm, code: input.code, now });
       return r === 'ok' ? null : r === 'used' ? 'used' : 'wrong_code';
     }
   }

@@ -24,6 +24,9 @@ import { startSession, type LiveSession } from '../sessions/index.ts';
 import { beginAttempt, normaliseAccount, normaliseIp } from '../throttle/index.ts';
 import { SignInFailedError } from './sign-in.errors.ts';
 import { signInCtx, type SignInDeps, type SignInFactor, type SignInRequest } from './sign-in.options.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../db/types.ts';
+import { accountTarget, realmInfo, type Realm } from '../realm.ts';
 
 export interface PasswordStepInput {
   username: string;
@@ -49,17 +52,26 @@ export async function signInWithPassword(
   const now = (deps.now ?? (() => new Date()))();
   const ctx = signInCtx(deps, req, now);
   const ip = normaliseIp(req.ip);
-  const account = normaliseAccount(input.username).slice(0, 200);
-  const user = await deps.db
-    .selectFrom('staff_users')
+  const realm = realmInfo(deps.realm);
+  const name = normaliseAccount(input.username).slice(0, 200);
+  // Both account tables have these columns; the realm picks the table.
+  const user = await (deps.db as Kysely<Pick<DB, 'staff_users'>>)
+    .selectFrom(realm.table as 'staff_users')
     .select(['id', 'username', 'status', 'password_hash', 'mobile_last4'])
-    .where((eb) => eb(eb.fn('lower', ['username']), '=', account))
+    .where((eb) =>
+      realm.realm === 'client'
+        ? // Clients may give their e-mail address instead (usernames cannot contain '@').
+          eb.or([eb(eb.fn('lower', ['username']), '=', name), eb(eb.fn('lower', ['email']), '=', name)])
+        : eb(eb.fn('lower', ['username']), '=', name),
+    )
     .executeTakeFirst();
+  // One counter per account, whichever of its names was typed (username or, for clients, e-mail).
+  const account = realm.accountPrefix + (user?.username ?? name);
 
   const fail = async (reason: SignInFailureReason): Promise<never> => {
     await recordAudit(deps.db, ctx, {
       type: 'auth.sign_in_failed',
-      ...(user ? { target: { type: 'staff_user' as const, id: user.id } } : {}),
+      ...(user ? { target: accountTarget(user.id, deps.realm) } : {}),
       payload: { step: 'password', factor: 'password', reason, ip },
     });
     throw new SignInFailedError();
@@ -67,7 +79,15 @@ export async function signInWithPassword(
 
   const attempt = await beginAttempt(
     deps.db,
-    { scope: 'password', account, ip, now, userId: user?.id ?? null, requestId: req.requestId },
+    {
+      scope: 'password',
+      account,
+      ip,
+      now,
+      userId: user?.id ?? null,
+      realm: realm.realm,
+      requestId: req.requestId,
+    },
     deps.throttle,
   );
   if (!attempt.allowed) {
@@ -89,7 +109,7 @@ export async function signInWithPassword(
     await attempt.fail(now);
     return fail(!user ? 'unknown_user' : user.password_hash === null ? 'no_password' : 'wrong_password');
   }
-  if (!user || user.status !== 'active') {
+  if (!user || user.status !== 'active' || !(await organisationActive(deps, realm.realm, user.id))) {
     // The right password of a disabled account: refused like any failure, but it proves nothing
     // wrong about the source, so it does not count.
     await attempt.release();
@@ -98,10 +118,12 @@ export async function signInWithPassword(
   await attempt.succeed();
   await upgradeHashIfNeeded(deps, user.id, user.password_hash!, input.password);
 
-  const skip = deps.trustedNetworkSkip
-    ? await decideSecondFactorSkip(deps.db, { userId: user.id, ip, enabled: true })
-    : null;
-  const sessionInput = { userId: user.id, ip, userAgent: req.userAgent };
+  // Client users always give a second factor, whatever their network.
+  const skip =
+    deps.trustedNetworkSkip && realm.realm === 'staff'
+      ? await decideSecondFactorSkip(deps.db, { userId: user.id, ip, enabled: true })
+      : null;
+  const sessionInput = { userId: user.id, ip, userAgent: req.userAgent, realm: realm.realm };
 
   if (skip?.skip) {
     const { token, session } = await inTransaction(deps.db, async (tx) => {
@@ -143,7 +165,7 @@ export async function signInWithPassword(
     );
     await appendAudit(tx, ctx, {
       type: 'auth.password_accepted',
-      target: { type: 'staff_user', id: user.id },
+      target: accountTarget(user.id, deps.realm),
       payload: { ip, sessionId: started.session.id, factors: offered.factors },
     });
     return started;
@@ -178,10 +200,22 @@ async function upgradeHashIfNeeded(
 ): Promise<void> {
   if (!deps.hasher.needsRehash(hash)) return;
   const upgraded = await deps.hasher.hashPassword(password);
-  await deps.db
-    .updateTable('staff_users')
+  await (deps.db as Kysely<Pick<DB, 'staff_users'>>)
+    .updateTable(realmInfo(deps.realm).table as 'staff_users')
     .set({ password_hash: upgraded })
     .where('id', '=', userId)
     .where('password_hash', '=', hash)
     .execute();
+}
+
+/** A client user signs in only while their organisation is active; staff have no organisation. */
+async function organisationActive(deps: SignInDeps, realm: Realm, userId: string): Promise<boolean> {
+  if (realm !== 'client') return true;
+  const row = await deps.db
+    .selectFrom('client_users as u')
+    .innerJoin('client_organisations as o', 'o.id', 'u.organisation_id')
+    .select('o.status')
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  return row?.status === 'active';
 }

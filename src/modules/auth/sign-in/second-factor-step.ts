@@ -26,6 +26,9 @@ import { mobileContext } from '../users/index.ts';
 import { checkSecondFactor } from './check-second-factor.ts';
 import { SecondFactorFailedError, SignInExpiredError } from './sign-in.errors.ts';
 import { signInCtx, type SignInDeps, type SignInFactor, type SignInRequest } from './sign-in.options.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../db/types.ts';
+import { accountTarget, realmInfo } from '../realm.ts';
 
 interface PendingSignIn {
   sessionId: string;
@@ -35,10 +38,13 @@ interface PendingSignIn {
 /** The sign-in a 'second_factor' session token belongs to, or SignInExpiredError. */
 async function pendingSignIn(deps: SignInDeps, token: string | null, now: Date): Promise<PendingSignIn> {
   if (!token || !isWellFormedToken(token)) throw new SignInExpiredError();
-  const row = await deps.db
+  const realm = realmInfo(deps.realm);
+  // Both account tables have these columns; the realm picks the table, and the session must be of it.
+  const row = await (deps.db as Kysely<Pick<DB, 'sessions' | 'staff_users'>>)
     .selectFrom('sessions as s')
-    .innerJoin('staff_users as u', 'u.id', 's.user_id')
+    .innerJoin(`${realm.table as 'staff_users'} as u`, 'u.id', 's.user_id')
     .select(['s.id', 's.user_id', 'u.username', 'u.status', 'u.mobile_enc'])
+    .where('s.realm', '=', realm.realm)
     .where('s.token_hash', '=', hashSessionToken(token))
     .where('s.stage', '=', 'second_factor')
     .where('s.ended_at', 'is', null)
@@ -100,13 +106,13 @@ export async function completeSignIn(
     );
     await appendAudit(tx, ctx, {
       type: 'auth.signed_in',
-      target: { type: 'staff_user', id: user.id },
+      target: accountTarget(user.id, deps.realm),
       payload: { secondFactor: input.factor, ip, sessionId: r.session.id },
     });
     return r;
   });
   const recoveryCodes = enrol
-    ? (await generateRecoveryCodes(deps.db, ctx, { userId: user.id, now })).codes
+    ? (await generateRecoveryCodes(deps.db, ctx, { userId: user.id, realm: deps.realm, now })).codes
     : null;
   const recoveryCodesRemaining =
     input.factor === 'recovery' ? await countRecoveryCodes(deps.db, user.id) : null;
@@ -136,9 +142,10 @@ export async function sendSmsCode(
     throw new AppError('validation', 'No mobile number is registered for this account.', {
       reason: 'no_mobile',
     });
-  const to = deps.keyring.decryptField(input.mobileEnc, mobileContext(input.userId));
+  const to = deps.keyring.decryptField(input.mobileEnc, mobileContext(input.userId, deps.realm));
   const issued = await issueSmsCode(deps.db, ctx, {
     userId: input.userId,
+    realm: deps.realm,
     attemptId: input.attemptId,
     now,
     policy: deps.smsPolicy,
@@ -167,7 +174,7 @@ export async function sendSmsCode(
         .execute();
       await appendAudit(tx, ctx, {
         type: 'auth.sms_code_delivery_failed',
-        target: { type: 'staff_user', id: input.userId },
+        target: accountTarget(input.userId, deps.realm),
         payload: { reason },
       });
     });
@@ -217,7 +224,7 @@ export async function startSignInEnrolment(
   return startTotpEnrolment(
     deps.db,
     signInCtx(deps, req, now),
-    { userId: pending.user.id, now },
+    { userId: pending.user.id, realm: deps.realm, now },
     { firmLabel: deps.firmName || undefined },
   );
 }

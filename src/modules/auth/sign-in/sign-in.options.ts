@@ -12,6 +12,7 @@ import type { SmsCodePolicy } from '../factors/index.ts';
 import type { PasswordHasher } from '../passwords/index.ts';
 import type { SessionPolicy } from '../sessions/index.ts';
 import type { ThrottlePolicy } from '../throttle/index.ts';
+import type { Realm } from '../realm.ts';
 
 export interface SignInDeps {
   db: Kysely<DB>;
@@ -25,6 +26,8 @@ export interface SignInDeps {
   trustedNetworkSkip: boolean;
   /** Shown by authenticator apps next to "Dossier". */
   firmName: string;
+  /** Whose sign-in this is (default staff). Client users never skip the second factor. */
+  realm?: Realm | undefined;
   /** Test seam; default the wall clock. */
   now?: () => Date;
 }
@@ -42,7 +45,11 @@ export function signInCtx(deps: SignInDeps, req: SignInRequest, now: Date): Ctx 
   return {
     db: deps.db,
     keyring: deps.keyring,
-    actor: { kind: 'system', label: 'sign-in', rights: new Set() },
+    actor: {
+      kind: 'system',
+      label: deps.realm === 'client' ? 'client-sign-in' : 'sign-in',
+      rights: new Set(),
+    },
     requestId: req.requestId,
     now: () => now,
   };

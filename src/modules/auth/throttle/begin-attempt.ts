@@ -12,6 +12,7 @@ import {
 import { lockCounter, reserve, setDelay } from './throttle.repository.ts';
 import { failAttempt, releaseAttempt, succeedAttempt, type FailOutcome } from './settle-attempt.ts';
 import { freeOf, isLockable, type ReservedKey, type ThrottleTicket } from './throttle.ticket.ts';
+import type { Realm } from '../realm.ts';
 
 interface AttemptCommon {
   /**
@@ -26,6 +27,8 @@ interface AttemptCommon {
   now: Date;
   /** The staff user's id when the account exists: the target of audit events. Never shown to clients. */
   userId?: string | null | undefined;
+  /** Whose account it is (default staff). */
+  realm?: Realm | undefined;
   /** Correlates the audit events with the request. */
   requestId?: string | null | undefined;
 }
@@ -138,6 +141,7 @@ export async function beginAttempt(
       reservedAt: now,
       ip: normaliseIp(input.ip),
       userId: input.userId ?? null,
+      realm: input.realm ?? 'staff',
       requestId: input.requestId ?? null,
       policy: scopePolicy,
     };

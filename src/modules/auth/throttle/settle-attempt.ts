@@ -10,6 +10,7 @@ import { recordAudit } from '../../audit/audit.repository.ts';
 import { delayAfter } from './throttle.options.ts';
 import { deleteCounter, extendDelay, forget, lockCounter } from './throttle.repository.ts';
 import { auditCtx, freeOf, isLockable, markSettled, type ThrottleTicket } from './throttle.ticket.ts';
+import { accountTarget } from '../realm.ts';
 
 /** What a failure imposed: the longest new delay over the keys, and whether a hard lock was reached. */
 export interface FailOutcome {
@@ -73,7 +74,7 @@ export async function failAttempt(
       outcome.locked ||= locked;
       events.push({
         type: 'auth.delay_imposed',
-        ...(ticket.userId ? { target: { type: 'staff_user', id: ticket.userId } } : {}),
+        ...(ticket.userId ? { target: accountTarget(ticket.userId, ticket.realm) } : {}),
         payload: { scope, key: key.kind, failures: row.failures, delayMs, locked, ip: ticket.ip },
       });
     }

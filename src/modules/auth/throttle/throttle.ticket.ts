@@ -2,6 +2,7 @@
 import type { Ctx } from '../../../platform/context.ts';
 import type { ThrottleKey } from './throttle.keys.ts';
 import type { AnyScopePolicy, ThrottleKeyKind, ThrottleScope } from './throttle.options.ts';
+import type { Realm } from '../realm.ts';
 
 /** A key as reserved, with the delay the reservation placed on it while its outcome is unknown. */
 export interface ReservedKey extends ThrottleKey {
@@ -20,6 +21,8 @@ export interface ThrottleTicket {
   /** The normalised source address, for the audit trail. */
   readonly ip: string;
   readonly userId: string | null;
+  /** Whose account `userId` is (the audit target type). */
+  readonly realm: Realm;
   readonly requestId: string | null;
   readonly policy: Readonly<AnyScopePolicy>;
 }

@@ -82,8 +82,8 @@ export function normaliseMobile(raw: string): string {
 }
 
 /** The encryption context of a user's mobile number: binds the ciphertext to its row. */
-export function mobileContext(userId: string): string {
-  return `staff_users.mobile:${userId}`;
+export function mobileContext(userId: string, realm: 'staff' | 'client' = 'staff'): string {
+  return `${realm === 'client' ? 'client_users' : 'staff_users'}.mobile:${userId}`;
 }
 
 /** `••••1234` for display: the last four digits only. */

@@ -14,6 +14,7 @@ import { EKU_CLIENT_AUTH, LINK_CLIENT_CN } from '../../../platform/crypto/pki.ts
 import { AppError } from '../../../platform/errors.ts';
 import { createHttpApp, type App } from '../../shared/create-http-app.ts';
 import type { InternalDeps } from '../deps.ts';
+import { linkClientRoutes } from './client-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -35,16 +36,14 @@ const Ping = Type.Object({
 });
 
 /**
- * Builds the link app (not listening; call `listen`). Exposes `GET /link/v1/ping` only for now.
- * More operations arrive with the portal issue; each will be authorised as the end client user on
- * whose behalf the portal calls, never as "the portal": the certificate proves which host is
- * calling, not who may see what.
+ * Builds the link app (not listening; call `listen`): `GET /link/v1/ping` and the client operations
+ * (client-routes.ts), each authorised as the end client user on whose behalf the portal calls,
+ * never as "the portal": the certificate proves which host is calling, not who may see what.
  */
 export async function buildLinkApp(
-  deps: Omit<InternalDeps, 'auth' | 'documents' | 'screening'>,
+  deps: Omit<InternalDeps, 'documents' | 'screening'>,
   opts: BuildLinkAppOptions,
 ): Promise<App> {
-  void deps; // the ping needs nothing yet; client-user operations will use the database and key ring
   const app = await createHttpApp({
     logger: opts.logger,
     // The portal connects directly; an X-Forwarded-For from it names no one we can verify.
@@ -88,6 +87,8 @@ export async function buildLinkApp(
       throw new AppError('forbidden', 'this client certificate may not use the link');
     }
   });
+
+  await linkClientRoutes(app, deps);
 
   app.get('/link/v1/ping', { config: { link: true }, schema: { response: { 200: Ping } } }, async () => ({
     ok: true as const,

@@ -21,6 +21,9 @@ import { createLinkClient } from '../../portal/link-client.ts';
 import { startPortalServer } from '../../portal/main.ts';
 import type { App } from '../../shared/create-http-app.ts';
 import type { InternalDeps } from '../deps.ts';
+import { createAuthServices } from '../auth-services.ts';
+import { createDevOutboxGateway } from '../../../platform/sms/index.ts';
+import { createDevOutboxMailer } from '../../../platform/mail/index.ts';
 import { buildLinkApp } from './build-link-app.ts';
 
 type Outcome = { status: number; body: unknown } | { error: string; message: string };
@@ -123,7 +126,7 @@ describe('mTLS link', () => {
   let pki: PkiFiles;
   let other: PkiFiles;
   let database: TestDatabase;
-  let deps: Omit<InternalDeps, 'auth' | 'documents' | 'screening'>;
+  let deps: Omit<InternalDeps, 'documents' | 'screening'>;
   let link: App;
   let linkPort: number;
   let log: ReturnType<typeof memoryLogger>;
@@ -139,7 +142,13 @@ describe('mTLS link', () => {
     pki = await createPki(join(root, 'data', 'pki'));
     other = await createPki(join(root, 'other-ca'));
     database = await backends[0]!.open();
-    deps = { config: testConfig({ DOSSIER_DATA_DIR: join(root, 'data') }), database, keyring: testKeyring() };
+    const config = testConfig({ DOSSIER_DATA_DIR: join(root, 'data') });
+    const keyring = testKeyring();
+    const auth = createAuthServices(config, database, keyring, {
+      sms: createDevOutboxGateway({}),
+      mailer: createDevOutboxMailer({}),
+    });
+    deps = { config, database, keyring, auth };
     log = memoryLogger();
     link = await buildLinkApp(deps, { logger: log.logger, tls: linkTls(pki) });
     link.addHook('onRequest', async () => {

@@ -1,0 +1,4 @@
+export * from './organisations.ts';
+export * from './invitations.ts';
+export * from './client-session.ts';
+export * from './portal-views.ts';

@@ -53,11 +53,6 @@ const IDS = ['Q1', 'Q2', 'Q3', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'] as cons
 const BIG = 1_000_000;
 
 const maxRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
-/** RSS after a full GC (children run with --expose-gc). */
-const rssAfterGc = (): number => {
-  (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().rss / 1024 / 1024;
-};
 const f = (x: number, d = 0): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const pct = (x: number, d = 1): string => `${f(100 * x, d)}%`;
 const ms = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(1));
@@ -511,60 +506,6 @@ interface BigResult {
 async function child(role: string, a: ChildArgs): Promise<void> {
   const engine = await loadEngine(a.engine);
   const paths = dataPaths(a.data);
-  if (role === 'floor') {
-    // Baseline: modules and engine loaded, nothing parsed.
-    process.send!({
-      parseMs: 0,
-      buildMs: 0,
-      maxRssMiB: maxRssMiB(),
-      entities: 0,
-      names: 0,
-    } satisfies S1Result);
-    return;
-  }
-  if (role === 's1' || role === 'parse') {
-    const t0 = performance.now();
-    const lists = await loadLists(paths);
-    const t1 = performance.now();
-    if (role === 'parse') {
-      // Baseline: the importers alone, what any index built from the raw files starts from.
-      process.send!({
-        parseMs: t1 - t0,
-        buildMs: 0,
-        maxRssMiB: maxRssMiB(),
-        entities: lists.all.length,
-        names: 0,
-      } satisfies S1Result);
-      return;
-    }
-    const index = engine.buildIndex(lists.all);
-    const t2 = performance.now();
-    process.send!({
-      parseMs: t1 - t0,
-      buildMs: t2 - t1,
-      maxRssMiB: maxRssMiB(),
-      rssAfterMiB: rssAfterGc(),
-      entities: index.size.entities,
-      names: index.size.names,
-    } satisfies S1Result);
-    return;
-  }
-  if (role === 's1stream') {
-    // The importers' generators feed the engine's incremental builder: parse and build interleave,
-    // and no array of parsed entities is ever held.
-    const t0 = performance.now();
-    const index = await buildFromFiles(engine, paths);
-    const t1 = performance.now();
-    process.send!({
-      parseMs: 0,
-      buildMs: t1 - t0,
-      maxRssMiB: maxRssMiB(),
-      rssAfterMiB: rssAfterGc(),
-      entities: index.size.entities,
-      names: index.size.names,
-    } satisfies S1Result);
-    return;
-  }
   if (role === 'serve' && cluster.isPrimary && (a.workers ?? 1) > 1) {
     // node:cluster primary: N workers, each with its own index, share the listening port
     // (round-robin); the primary only relays the port once every worker listens.
@@ -725,14 +666,9 @@ async function child(role: string, a: ChildArgs): Promise<void> {
 
 // ---- S1 ------------------------------------------------------------------------------------------
 
-/**
- * S1 children: with the real engine, the lean bench/screening-s1.ts (importers and engine only,
- * as a Dossier process that builds an index); with a stand-in engine, this file's own child.
- */
+/** An S1 child: bench/screening-s1.ts, which loads the importers and the engine, not this harness. */
 function s1Result(role: string, a: ChildArgs): Promise<S1Result> {
-  if (a.engine === 'stand-in' || a.engine === 'index-stand-in') return childResult<S1Result>(role, a);
-  const p = dataPaths(a.data);
-  const child = fork(S1_CHILD, [role, JSON.stringify({ unXml: p.unXml, ofac: p.ofac })], {
+  const child = fork(S1_CHILD, [role, a.data, ...(a.engine ? [a.engine] : [])], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: [...process.execArgv, '--expose-gc'],
   });
@@ -765,7 +701,7 @@ async function s1(a: ChildArgs, runs: number): Promise<void> {
     `   materialised (all entities parsed into arrays, then buildIndex(all)): parse ${f(median(rs.map((r) => r.parseMs)))} ms + build ${f(median(rs.map((r) => r.buildMs)))} ms = ${f(total)} ms; max RSS ${f(rss)} MB; RSS after build + full GC ${after(rs)} MB (entities still referenced)`,
   );
   console.log(
-    `   baselines in the same run (same lean child): one that only loads the importers and engine ${f(median(floor.map((r) => r.maxRssMiB)))} MB; one that only parses the lists (importers, no index) ${f(median(parse.map((r) => r.maxRssMiB)))} MB max RSS, ${f(median(parse.map((r) => r.parseMs)))} ms`,
+    `   baselines in the same run (same lean child): one that only loads the importers and the engine ${f(median(floor.map((r) => r.maxRssMiB)))} MB; one that only parses the lists (importers, no index) ${f(median(parse.map((r) => r.maxRssMiB)))} MB max RSS, ${f(median(parse.map((r) => r.parseMs)))} ms`,
   );
   report({
     id: 'S1',

@@ -116,6 +116,22 @@ describe('config', () => {
     );
   });
 
+  it('the portal refuses to start with the database URL or the key ring, in any profile', () => {
+    const problems = problemsOf(
+      { DOSSIER_DATABASE_URL: 'postgres://dossier@db.example/dossier', DOSSIER_KEYRING: 'x'.repeat(40) },
+      'portal',
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('DOSSIER_DATABASE_URL') && p.includes('portal')),
+      problems.join('; '),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('DOSSIER_KEYRING') && p.includes('portal')),
+      problems.join('; '),
+    );
+    assert.deepEqual(problemsOf({ DOSSIER_DATABASE_URL: 'postgres://dossier@db.example/dossier' }), []);
+  });
+
   it('the password minimum follows the second-factor policy and can only be raised', () => {
     assert.equal(authPasswordMinLength(loadConfig({}, dir)), 8);
     assert.equal(authPasswordMinLength(loadConfig({ DOSSIER_TRUSTED_NETWORK_SKIP: 'true' }, dir)), 15);

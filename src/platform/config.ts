@@ -668,6 +668,12 @@ export function loadConfig(
     cfg.scanner.caFile = resolve(cfg.dataDir, cfg.scanner.caFile);
 
   problems.push(...productionProblems(cfg, role));
+  // The DMZ portal must not even be given the secrets a compromised host would yield (any profile).
+  if (role === 'portal') {
+    if (cfg.databaseUrl)
+      problems.push(`${label('databaseUrl')}: the portal must not be given the database URL`);
+    if (cfg.keyring) problems.push(`${label('keyring')}: the portal must not be given the key ring`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return deepFreeze(cfg);
 }

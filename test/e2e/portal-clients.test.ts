@@ -332,5 +332,19 @@ for (const backend of backends) {
       assert.equal(off.statusCode, 200, off.body);
       assert.equal((await portalCall('GET', '/api/v1/me', { cookie: clientCookie })).statusCode, 401);
     });
+
+    it('with the internal server gone, the portal answers 503 and keeps running', async () => {
+      await link.close();
+      linkClient.close();
+      for (const url of ['/api/v1/me', '/api/v1/applications']) {
+        const res = await portalCall('GET', url, { cookie: clientCookie });
+        assert.equal(res.statusCode, 503, res.body);
+        assert.equal(res.json().reason, 'link_unavailable');
+      }
+      const login = await portalCall('POST', '/api/v1/auth/login', {
+        body: { username: 'x', password: 'y' },
+      });
+      assert.equal(login.statusCode, 503);
+    });
   });
 }

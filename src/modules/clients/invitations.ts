@@ -19,6 +19,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Mailer } from '../../platform/mail/gateway.ts';
+import { actorRef } from '../access/actor.ts';
 import { appendAudit, recordAudit } from '../audit/audit.repository.ts';
 import { getFactorSummary } from '../auth/factors/index.ts';
 import { hashNewPassword, type PasswordPolicyOptions } from '../auth/passwords/index.ts';
@@ -113,7 +114,7 @@ export async function sendInvitation(
         id,
         client_user_id: user.id,
         token_hash: tokenHash(token),
-        created_by: ctx.actor.kind === 'staff' ? `staff:${ctx.actor.id}` : ctx.actor.kind,
+        created_by: actorRef(ctx.actor),
         created_at: now,
         expires_at: expiresAt,
       })
@@ -152,6 +153,7 @@ interface UsableInvitation {
   email: string;
   displayName: string;
   mobileEnc: Uint8Array | null;
+  mobileLast4: string | null;
 }
 
 /** The invitation a token names if it can still be used, else null and the reason audited. */
@@ -189,6 +191,7 @@ async function usableInvitation(
       'u.display_name',
       'u.status',
       'u.mobile_enc',
+      'u.mobile_last4',
       'o.status as org_status',
     ])
     .where('i.token_hash', '=', tokenHash(token))
@@ -205,6 +208,7 @@ async function usableInvitation(
     email: row.email,
     displayName: row.display_name,
     mobileEnc: row.mobile_enc,
+    mobileLast4: row.mobile_last4,
   };
 }
 
@@ -258,15 +262,10 @@ export async function openInvitation(
     });
     return s;
   });
-  const last4 = await deps.db
-    .selectFrom('client_users')
-    .select('mobile_last4')
-    .where('id', '=', inv.userId)
-    .executeTakeFirst();
   return {
     ...started,
     factor,
-    mobile: factor === 'sms' && last4?.mobile_last4 ? `••••${last4.mobile_last4}` : null,
+    mobile: factor === 'sms' && inv.mobileLast4 ? `••••${inv.mobileLast4}` : null,
   };
 }
 

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { inTransaction, type Executor } from '../../db/transaction.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import type { ClientRole } from '../../db/types.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
@@ -47,10 +48,6 @@ export interface ClientUserView {
   version: number;
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
-}
-
 function normaliseOrgName(raw: string): string {
   const name = raw.normalize('NFC').trim();
   if (name.length < 1 || name.length > 200 || /\p{Cc}/u.test(name))
@@ -85,19 +82,22 @@ export async function createClientOrganisation(
   return getClientOrganisation(ctx, id);
 }
 
-export async function getClientOrganisation(
-  ctx: Pick<Ctx, 'db'>,
-  id: string,
-): Promise<ClientOrganisationView> {
-  const row = await ctx.db
+const organisationRows = (ctx: Pick<Ctx, 'db'>) =>
+  ctx.db
     .selectFrom('client_organisations as o')
     .selectAll('o')
     .select(
       sql<number>`(SELECT count(*)::int FROM client_users u WHERE u.organisation_id = o.id)`.as('users'),
-    )
-    .where('o.id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw notFound('client organisation');
+    );
+
+function presentOrganisation(row: {
+  id: string;
+  name: string;
+  status: 'active' | 'disabled';
+  users: number;
+  created_at: Date;
+  version: number;
+}): ClientOrganisationView {
   return {
     id: row.id,
     name: row.name,
@@ -108,24 +108,17 @@ export async function getClientOrganisation(
   };
 }
 
+export async function getClientOrganisation(
+  ctx: Pick<Ctx, 'db'>,
+  id: string,
+): Promise<ClientOrganisationView> {
+  const row = await organisationRows(ctx).where('o.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('client organisation');
+  return presentOrganisation(row);
+}
+
 export async function listClientOrganisations(ctx: Pick<Ctx, 'db'>): Promise<ClientOrganisationView[]> {
-  const rows = await ctx.db
-    .selectFrom('client_organisations as o')
-    .selectAll('o')
-    .select(
-      sql<number>`(SELECT count(*)::int FROM client_users u WHERE u.organisation_id = o.id)`.as('users'),
-    )
-    .orderBy('o.name')
-    .limit(1000)
-    .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    status: row.status,
-    users: Number(row.users),
-    createdAt: row.created_at.toISOString(),
-    version: row.version,
-  }));
+  return (await organisationRows(ctx).orderBy('o.name').limit(1000).execute()).map(presentOrganisation);
 }
 
 /** Disables or re-enables an organisation; disabling ends every session of its users. */
@@ -220,16 +213,8 @@ export async function createClientUser(ctx: Ctx, input: CreateClientUserInput): 
   return getClientUser(ctx, id);
 }
 
-export async function getClientUser(
-  ctx: Pick<Ctx, 'db'>,
-  id: string,
-  db?: Executor,
-): Promise<ClientUserView> {
-  const row = await (db ?? ctx.db)
-    .selectFrom('client_users')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
+export async function getClientUser(ctx: Pick<Ctx, 'db'>, id: string): Promise<ClientUserView> {
+  const row = await ctx.db.selectFrom('client_users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('client user');
   return presentClientUser(row);
 }

@@ -7,7 +7,8 @@ import { AppError, validationError } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { checkedDocumentTypes, checkedExtensions } from './document-policy.ts';
 import { presentProgramme } from './programme.presenter.ts';
-import { insertProgramme, isUniqueViolation, programmeNameTaken } from './programme.repository.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { insertProgramme, programmeNameTaken } from './programme.repository.ts';
 import type { CreateProgrammeBody, ProgrammeView } from './programme.schema.ts';
 import { checkedStatusMachine, defaultStatusMachine } from './status-machine.ts';
 

@@ -93,8 +93,3 @@ export async function statusesInUse(
 export function machineOf(row: Pick<Row<'programmes'>, 'statuses' | 'transitions'>): StatusMachine {
   return { statuses: row.statuses, transitions: row.transitions };
 }
-
-/** PostgreSQL's unique_violation, as raised by pg and PGlite alike. */
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
-}

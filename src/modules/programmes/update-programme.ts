@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/errors.ts';
 import type { Updateable } from 'kysely';
 import { inTransaction } from '../../db/transaction.ts';
 import type { ProgrammesTable } from '../../db/types.ts';
@@ -10,7 +11,6 @@ import { checkedDocumentTypes, checkedExtensions } from './document-policy.ts';
 import { presentProgramme } from './programme.presenter.ts';
 import {
   findProgramme,
-  isUniqueViolation,
   machineOf,
   programmeNameTaken,
   statusesInUse,

@@ -6,7 +6,7 @@ import { actorRef } from '../access/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { currentViolations } from './enforce-separation-of-duties.ts';
 import { checkedRights } from './role.policy.ts';
-import { isUniqueViolation } from './role.repository.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { orderedPair } from './separation-of-duties.policy.ts';
 import { presentSodRule } from './separation-of-duties.presenter.ts';
 import { findSodRuleByPair, insertSodRule } from './separation-of-duties.repository.ts';

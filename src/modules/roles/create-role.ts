@@ -7,7 +7,8 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import { auditedRefusal, loadSodRules } from './enforce-separation-of-duties.ts';
 import { assertCanGrant, assertSkipAllowed, checkedRights } from './role.policy.ts';
 import { presentRole } from './role.presenter.ts';
-import { insertRole, isUniqueViolation, roleNameTaken } from './role.repository.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { insertRole, roleNameTaken } from './role.repository.ts';
 import type { CreateRoleBody, RoleView } from './role.schema.ts';
 import { assertSeparationOfDuties } from './separation-of-duties.policy.ts';
 

@@ -2,7 +2,8 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
-import { countRoleHolders, deleteRoleRow, findRole, isForeignKeyViolation } from './role.repository.ts';
+import { isForeignKeyViolation } from '../../db/errors.ts';
+import { countRoleHolders, deleteRoleRow, findRole } from './role.repository.ts';
 
 /**
  * Deletes a role that nobody holds. While staff users hold it the answer is a `conflict` giving

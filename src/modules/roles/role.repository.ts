@@ -108,20 +108,6 @@ export async function removeUserRoles(tx: Tx, userId: string, roleIds: readonly 
     .execute();
 }
 
-/** PostgreSQL's unique_violation, as raised by pg and PGlite alike. */
-export function isUniqueViolation(err: unknown): boolean {
-  return pgCode(err) === '23505';
-}
-
-/** PostgreSQL's foreign_key_violation. */
-export function isForeignKeyViolation(err: unknown): boolean {
-  return pgCode(err) === '23503';
-}
-
-function pgCode(err: unknown): unknown {
-  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-}
-
 /** One role a staff user holds, with what the separation-of-duties check needs. */
 export interface Assignment {
   user_id: string;

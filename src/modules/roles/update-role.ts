@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/errors.ts';
 import type { Updateable } from 'kysely';
 import { inTransaction } from '../../db/transaction.ts';
 import type { RolesTable } from '../../db/types.ts';
@@ -8,13 +9,7 @@ import { roleNameConflict } from './create-role.ts';
 import { auditedRefusal, loadSodRules, rolesByUser } from './enforce-separation-of-duties.ts';
 import { assertCanGrant, assertSkipAllowed, checkedRights, knownRights } from './role.policy.ts';
 import { presentRole } from './role.presenter.ts';
-import {
-  findRole,
-  isUniqueViolation,
-  listAssignments,
-  roleNameTaken,
-  updateRoleRow,
-} from './role.repository.ts';
+import { findRole, listAssignments, roleNameTaken, updateRoleRow } from './role.repository.ts';
 import type { RoleView, UpdateRoleBody } from './role.schema.ts';
 import { assertSeparationOfDuties, type HeldRole } from './separation-of-duties.policy.ts';
 

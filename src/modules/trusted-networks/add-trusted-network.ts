@@ -6,7 +6,8 @@ import { actorRef } from '../access/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { canonicaliseCidr } from './trusted-network.cidr.ts';
 import { presentTrustedNetwork } from './trusted-network.presenter.ts';
-import { cidrTaken, insertTrustedNetwork, isUniqueViolation } from './trusted-network.repository.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { cidrTaken, insertTrustedNetwork } from './trusted-network.repository.ts';
 import type { AddTrustedNetworkBody, TrustedNetworkView } from './trusted-network.schema.ts';
 
 /** The range and its label: the request body, already schema-checked. */

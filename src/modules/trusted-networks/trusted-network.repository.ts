@@ -27,8 +27,3 @@ export async function listTrustedNetworkRows(db: Executor): Promise<TrustedNetwo
 export async function deleteTrustedNetworkRow(tx: Tx, id: string): Promise<TrustedNetworkRow | undefined> {
   return tx.deleteFrom('trusted_networks').where('id', '=', id).returningAll().executeTakeFirst();
 }
-
-/** PostgreSQL's unique_violation, as raised by pg and PGlite alike. */
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
-}

@@ -26,6 +26,8 @@ interface Forward {
   path: string;
   /** The link operation; `:id` is filled from the portal route's parameter. */
   link: string;
+  /** A step before there is a session (sign-in, invitation); the others need the client's session. */
+  public?: boolean;
   /** What to do with a session token in a 200 answer: set it as the cookie (and not show it). */
   issuesSession?: boolean;
   /** Clear the cookie whatever the answer (sign-out). */
@@ -34,17 +36,30 @@ interface Forward {
 
 /** Every operation the portal offers; nothing else reaches the link. */
 export const PORTAL_OPERATIONS: readonly Forward[] = [
-  { method: 'POST', path: '/auth/login', link: '/link/v1/auth/login', issuesSession: true },
-  { method: 'POST', path: '/auth/login/sms', link: '/link/v1/auth/login/sms' },
+  { method: 'POST', path: '/auth/login', link: '/link/v1/auth/login', public: true, issuesSession: true },
+  { method: 'POST', path: '/auth/login/sms', link: '/link/v1/auth/login/sms', public: true },
   {
     method: 'POST',
     path: '/auth/login/second-factor',
     link: '/link/v1/auth/login/second-factor',
+    public: true,
     issuesSession: true,
   },
-  { method: 'POST', path: '/invitations/open', link: '/link/v1/invitations/open', issuesSession: true },
-  { method: 'POST', path: '/invitations/sms', link: '/link/v1/invitations/sms' },
-  { method: 'POST', path: '/invitations/accept', link: '/link/v1/invitations/accept', issuesSession: true },
+  {
+    method: 'POST',
+    path: '/invitations/open',
+    link: '/link/v1/invitations/open',
+    public: true,
+    issuesSession: true,
+  },
+  { method: 'POST', path: '/invitations/sms', link: '/link/v1/invitations/sms', public: true },
+  {
+    method: 'POST',
+    path: '/invitations/accept',
+    link: '/link/v1/invitations/accept',
+    public: true,
+    issuesSession: true,
+  },
   { method: 'POST', path: '/auth/logout', link: '/link/v1/auth/logout', endsSession: true },
   { method: 'GET', path: '/me', link: '/link/v1/me' },
   { method: 'GET', path: '/applications', link: '/link/v1/applications' },
@@ -116,9 +131,7 @@ export async function portalClientRoutes(
         .type(res.status >= 400 ? 'application/problem+json' : 'application/json')
         .send(res.body);
     };
-    const config = {
-      access: op.issuesSession || op.path.startsWith('/invitations') ? 'public' : 'authenticated',
-    } as const;
+    const config = { access: op.public ? 'public' : 'authenticated' } as const;
     const schema = {
       ...(op.method === 'POST' ? { body: Type.Object({}, { additionalProperties: true }) } : {}),
       response: { default: Any },

@@ -6,7 +6,8 @@ import { appendAudit } from '../../audit/audit.repository.ts';
 import { issueUserToken } from './issue-user-token.ts';
 import { resolveTokenLifetimes, type TokenLifetimes } from './staff-user.options.ts';
 import { presentStaffUser } from './staff-user.presenter.ts';
-import { insertStaffUser, isUniqueViolation, takenFields } from './staff-user.repository.ts';
+import { isUniqueViolation } from '../../../db/errors.ts';
+import { insertStaffUser, takenFields } from './staff-user.repository.ts';
 import {
   mobileContext,
   normaliseDisplayName,

@@ -153,8 +153,3 @@ export async function listStaffUserRows(
     .limit(limit + 1)
     .execute();
 }
-
-/** PostgreSQL's unique_violation, raised alike by pg and PGlite. */
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
-}

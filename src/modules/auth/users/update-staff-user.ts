@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../../db/errors.ts';
 import type { Updateable } from 'kysely';
 import { inTransaction } from '../../../db/transaction.ts';
 import type { StaffUsersTable } from '../../../db/types.ts';
@@ -7,12 +8,7 @@ import { appendAudit } from '../../audit/audit.repository.ts';
 import { duplicateUser } from './create-staff-user.ts';
 import type { StaffUserNotifier } from './staff-user.options.ts';
 import { presentStaffUser } from './staff-user.presenter.ts';
-import {
-  findStaffUser,
-  isUniqueViolation,
-  takenFields,
-  updateStaffUserRow,
-} from './staff-user.repository.ts';
+import { findStaffUser, takenFields, updateStaffUserRow } from './staff-user.repository.ts';
 import { mobileContext, normaliseDisplayName, normaliseEmail, normaliseMobile } from './staff-user.rules.ts';
 import type { StaffUserView } from './staff-user.schema.ts';
 

@@ -220,76 +220,43 @@ function indelCost(s: string, i: number): number {
 let ROW0 = new Float64Array(64);
 let ROW1 = new Float64Array(64);
 let ROW2 = new Float64Array(64);
-/** Scratch: the indel cost of each letter of the column string (computed once per call). */
-let INDEL_B = new Float64Array(64);
+/** Scratch for `editDistance`: the codes and indel costs of its two strings. */
+let EA = new Uint16Array(64);
+let EA_INDEL = new Float64Array(64);
+let EB = new Uint16Array(64);
+let EB_INDEL = new Float64Array(64);
 
 /**
- * Weighted OSA distance between two short strings. Stops early and returns a value above `max`
- * once every cell of a row exceeds it (the scorer only needs to know "within budget or not").
- * Allocation-free: rows and the per-letter indel costs live in module scratch arrays.
+ * Weighted OSA distance between two short strings (the same distance as `bandDistance`, which it
+ * prepares the strings for). With a finite `max`, a result above `max` only says "not within".
  */
 export function editDistance(a: string, b: string, max = Infinity): number {
   const n = a.length;
   const m = b.length;
-  if (n === 0) {
-    let c = 0;
-    for (let j = 0; j < m; j++) c += indelCost(b, j);
-    return c;
+  if (n > EA.length) {
+    EA = new Uint16Array(n * 2);
+    EA_INDEL = new Float64Array(n * 2);
   }
-  if (m === 0) return editDistance(b, a, max);
-  if (m + 1 > ROW0.length) {
-    ROW0 = new Float64Array(m + 1);
-    ROW1 = new Float64Array(m + 1);
-    ROW2 = new Float64Array(m + 1);
-    INDEL_B = new Float64Array(m + 1);
+  if (m > EB.length) {
+    EB = new Uint16Array(m * 2);
+    EB_INDEL = new Float64Array(m * 2);
   }
-  const ib = INDEL_B;
-  let prev2 = ROW0;
-  let prev = ROW1;
-  let cur = ROW2;
-  prev[0] = 0;
-  for (let j = 1; j <= m; j++) {
-    const c = indelCost(b, j - 1);
-    ib[j] = c;
-    prev[j] = prev[j - 1]! + c;
+  let minIndel = 1;
+  for (let i = 0; i < n; i++) {
+    EA[i] = a.charCodeAt(i);
+    EA_INDEL[i] = indelCost(a, i);
+    if (EA_INDEL[i]! < minIndel) minIndel = EA_INDEL[i]!;
   }
-  for (let i = 1; i <= n; i++) {
-    const delA = indelCost(a, i - 1);
-    const v0 = prev[0]! + delA;
-    cur[0] = v0;
-    let rowMin = v0;
-    const ca = a.charCodeAt(i - 1);
-    const ca2 = i > 1 ? a.charCodeAt(i - 2) : -1;
-    const subRow = ca < 128 ? ca * 128 : -1;
-    let left = v0;
-    let cbPrev = -1;
-    for (let j = 1; j <= m; j++) {
-      const cb = b.charCodeAt(j - 1);
-      let v = prev[j - 1]! + (ca === cb ? 0 : subRow >= 0 && cb < 128 ? SUB[subRow + cb]! : 1);
-      const del = prev[j]! + delA;
-      if (del < v) v = del;
-      const ins = left + ib[j]!;
-      if (ins < v) v = ins;
-      if (j > 1 && ca !== cb && ca === cbPrev && ca2 === cb) {
-        const t = prev2[j - 2]! + 0.8;
-        if (t < v) v = t;
-      }
-      cur[j] = v;
-      left = v;
-      cbPrev = cb;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return rowMin;
-    const tmp = prev2;
-    prev2 = prev;
-    prev = cur;
-    cur = tmp;
+  for (let j = 0; j < m; j++) {
+    EB[j] = b.charCodeAt(j);
+    EB_INDEL[j] = indelCost(b, j);
+    if (EB_INDEL[j]! < minIndel) minIndel = EB_INDEL[j]!;
   }
-  return prev[m]!;
+  return bandDistance(EA, EA_INDEL, n, EB, EB_INDEL, m, max, minIndel);
 }
 
 /**
- * `editDistance` restricted to the band of cells with |i − j| ≤ 2·max, over raw code and
+ * Weighted OSA distance restricted to the band of cells with |i − j| ≤ 2·max, over raw code and
  * indel-cost arrays (the first `n` of `a`, the first `m` of `b`). Every insertion or deletion costs
  * at least 0.5, so a path through a cell outside the band costs more than `max`: whenever the
  * distance is within `max` the result is exactly the full distance, and otherwise it is above
@@ -322,7 +289,6 @@ function bandDistance(
     ROW0 = new Float64Array(m + 2);
     ROW1 = new Float64Array(m + 2);
     ROW2 = new Float64Array(m + 2);
-    INDEL_B = new Float64Array(m + 2);
   }
   let prev2 = ROW0;
   let prev = ROW1;

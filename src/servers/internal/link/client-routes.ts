@@ -14,10 +14,10 @@
  * `__Host-` cookie and never shows them to the browser.
  */
 import { isIP } from 'node:net';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { recordAudit } from '../../../modules/audit/audit.repository.ts';
-import { endSession } from '../../../modules/auth/sessions/index.ts';
+import { endSession, type LiveSession } from '../../../modules/auth/sessions/index.ts';
 import {
   completeSignIn,
   LoginBody,
@@ -163,10 +163,12 @@ export async function linkClientRoutes(
     return req.client;
   };
 
-  async function issued(reply: FastifyReply, token: string, csrfToken: string, expiresAt: Date) {
-    void reply;
-    return { status: 'signed_in' as const, token, csrfToken, expiresAt: expiresAt.toISOString() };
-  }
+  const issued = (r: { token: string; session: LiveSession }) => ({
+    status: 'signed_in' as const,
+    token: r.token,
+    csrfToken: r.session.csrfToken,
+    expiresAt: r.session.expiresAt.toISOString(),
+  });
 
   // ---- sign-in (before a session) ---------------------------------------------------------------
 
@@ -214,13 +216,13 @@ export async function linkClientRoutes(
       config: { link: true, client: 'public' },
       schema: { body: SecondFactorBody, response: { 200: SessionIssued } },
     },
-    async (req, reply) => {
+    async (req) => {
       const r = await completeSignIn(signIn, clientRequest(req), {
         token: one(req.headers[CLIENT_SESSION_HEADER]) ?? null,
         factor: req.body.factor,
         code: req.body.code,
       });
-      return issued(reply, r.token, r.session.csrfToken, r.session.expiresAt);
+      return issued(r);
     },
   );
 
@@ -259,14 +261,14 @@ export async function linkClientRoutes(
       config: { link: true, client: 'public' },
       schema: { body: AcceptBody, response: { 200: SessionIssued } },
     },
-    async (req, reply) => {
+    async (req) => {
       const r = await acceptInvitation(
         signIn,
         clientRequest(req),
         { sessionToken: one(req.headers[CLIENT_SESSION_HEADER]) ?? null, ...req.body },
         deps.auth.passwordPolicy,
       );
-      return issued(reply, r.token, r.session.csrfToken, r.session.expiresAt);
+      return issued(r);
     },
   );
 

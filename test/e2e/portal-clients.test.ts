@@ -78,7 +78,7 @@ for (const backend of backends) {
       pki = await createPki(join(root, 'pki'));
       const config = testConfig({ DOSSIER_DATA_DIR: root });
       link = await buildLinkApp(
-        { config, database: t.database, keyring: t.ctx.keyring, auth: t.auth },
+        { config, database: t.database, keyring: t.ctx.keyring, auth: t.auth, documents: t.documents },
         {
           logger: false,
           tls: { cert: read(pki.internalCert), key: read(pki.internalKey), ca: read(pki.caCert) },

@@ -69,21 +69,20 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ DOSSIER_DATA_DIR: '/nonexistent-dossier-test', ...overrides }, '/');
 }
 
-export async function startTestApp(
-  backend: TestBackend,
-  opts: {
-    onRoute?: (route: RouteOptions) => void;
-    /** DOSSIER_* settings for this app (e.g. DOSSIER_TRUST_PROXY). */
-    env?: Record<string, string>;
-    /** An SMS gateway instead of the outbox (e.g. an adapter against a local provider server). */
-    sms?: SmsGateway;
-    /**
-     * The clamd to scan uploads with: default the test clamd (DOSSIER_TEST_CLAMD), or, when none
-     * is configured, an address where nothing listens (uploads then fail closed).
-     */
-    scanner?: ClamdSettings;
-  } = {},
-): Promise<TestApp> {
+export interface StartTestAppOptions {
+  onRoute?: (route: RouteOptions) => void;
+  /** DOSSIER_* settings for this app (e.g. DOSSIER_TRUST_PROXY). */
+  env?: Record<string, string>;
+  /** An SMS gateway instead of the outbox (e.g. an adapter against a local provider server). */
+  sms?: SmsGateway;
+  /**
+   * The clamd to scan uploads with: default the test clamd (DOSSIER_TEST_CLAMD), or, when none
+   * is configured, an address where nothing listens (uploads then fail closed).
+   */
+  scanner?: ClamdSettings;
+}
+
+export async function startTestApp(backend: TestBackend, opts: StartTestAppOptions = {}): Promise<TestApp> {
   const database = await backend.open();
   const keyring = testKeyring();
   const ctx = createCtx({

@@ -2,3 +2,4 @@ export * from './organisations.ts';
 export * from './invitations.ts';
 export * from './client-session.ts';
 export * from './portal-views.ts';
+export * from './client-access.ts';

@@ -14,57 +14,16 @@ import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { LinkClient } from './link-client.ts';
 import type { App } from '../shared/create-http-app.ts';
+import { AUTH_OPERATIONS } from './operations/auth.ts';
+import type { PortalOperation } from './operations/operation.ts';
 
 export const PORTAL_COOKIE = '__Host-dossier_portal';
 const COOKIE_ATTRIBUTES = { path: '/', secure: true, httpOnly: true, sameSite: 'strict' } as const;
 
 const Any = Type.Unknown();
 
-interface Forward {
-  method: 'GET' | 'POST';
-  /** The portal route (under /api/v1). */
-  path: string;
-  /** The link operation; `:id` is filled from the portal route's parameter. */
-  link: string;
-  /** A step before there is a session (sign-in, invitation); the others need the client's session. */
-  public?: boolean;
-  /** What to do with a session token in a 200 answer: set it as the cookie (and not show it). */
-  issuesSession?: boolean;
-  /** Clear the cookie whatever the answer (sign-out). */
-  endsSession?: boolean;
-}
-
-/** Every operation the portal offers; nothing else reaches the link. */
-export const PORTAL_OPERATIONS: readonly Forward[] = [
-  { method: 'POST', path: '/auth/login', link: '/link/v1/auth/login', public: true, issuesSession: true },
-  { method: 'POST', path: '/auth/login/sms', link: '/link/v1/auth/login/sms', public: true },
-  {
-    method: 'POST',
-    path: '/auth/login/second-factor',
-    link: '/link/v1/auth/login/second-factor',
-    public: true,
-    issuesSession: true,
-  },
-  {
-    method: 'POST',
-    path: '/invitations/open',
-    link: '/link/v1/invitations/open',
-    public: true,
-    issuesSession: true,
-  },
-  { method: 'POST', path: '/invitations/sms', link: '/link/v1/invitations/sms', public: true },
-  {
-    method: 'POST',
-    path: '/invitations/accept',
-    link: '/link/v1/invitations/accept',
-    public: true,
-    issuesSession: true,
-  },
-  { method: 'POST', path: '/auth/logout', link: '/link/v1/auth/logout', endsSession: true },
-  { method: 'GET', path: '/me', link: '/link/v1/me' },
-  { method: 'GET', path: '/applications', link: '/link/v1/applications' },
-  { method: 'GET', path: '/applications/:id', link: '/link/v1/applications/:id' },
-];
+/** Every operation the portal offers; nothing else reaches the link. One file per feature. */
+export const PORTAL_OPERATIONS: readonly PortalOperation[] = [...AUTH_OPERATIONS];
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -77,12 +36,12 @@ export async function portalClientRoutes(
       // Login CSRF: a request another site started is refused before it reaches the link.
       if (req.headers['sec-fetch-site'] === 'cross-site')
         throw new AppError('forbidden', 'cross-site request refused', { reason: 'cross_site' });
-      let linkPath = op.link;
-      if (linkPath.includes(':id')) {
-        const id = (req.params as { id?: string }).id ?? '';
-        if (!UUID_RE.test(id)) throw new AppError('not_found', 'no such resource');
-        linkPath = linkPath.replace(':id', id);
-      }
+      const params = req.params as Record<string, string | undefined>;
+      const linkPath = op.link.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+        const value = params[name] ?? '';
+        if (!UUID_RE.test(value)) throw new AppError('not_found', 'no such resource');
+        return value;
+      });
       const headers: Record<string, string> = {
         'x-dossier-client-ip': req.ip,
         'x-dossier-client-ua': String(req.headers['user-agent'] ?? '').slice(0, 300),
@@ -96,7 +55,7 @@ export async function portalClientRoutes(
         res = await opts.linkClient.request(
           op.method,
           linkPath,
-          op.method === 'POST' ? (req.body ?? {}) : undefined,
+          hasBody(op.method) ? (req.body ?? {}) : undefined,
           headers,
         );
       } catch (err) {
@@ -133,13 +92,14 @@ export async function portalClientRoutes(
     };
     const config = { access: op.public ? 'public' : 'authenticated' } as const;
     const schema = {
-      ...(op.method === 'POST' ? { body: Type.Object({}, { additionalProperties: true }) } : {}),
+      ...(hasBody(op.method) ? { body: Type.Object({}, { additionalProperties: true }) } : {}),
       response: { default: Any },
     };
-    if (op.method === 'GET') app.get(`/api/v1${op.path}`, { config, schema }, handler);
-    else app.post(`/api/v1${op.path}`, { config, schema }, handler);
+    app.route({ method: op.method, url: `/api/v1${op.path}`, config, schema, handler });
   }
 }
+
+const hasBody = (method: PortalOperation['method']) => method !== 'GET' && method !== 'DELETE';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

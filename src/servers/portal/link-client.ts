@@ -32,7 +32,7 @@ export interface LinkClient {
   ping(): Promise<LinkPing>;
   /** Sends one JSON request over the link and returns the status and parsed body. */
   request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
     headers?: Record<string, string>,

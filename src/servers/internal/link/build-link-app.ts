@@ -41,7 +41,7 @@ const Ping = Type.Object({
  * never as "the portal": the certificate proves which host is calling, not who may see what.
  */
 export async function buildLinkApp(
-  deps: Omit<InternalDeps, 'documents' | 'screening'>,
+  deps: Omit<InternalDeps, 'screening'>,
   opts: BuildLinkAppOptions,
 ): Promise<App> {
   const app = await createHttpApp({

@@ -13,8 +13,6 @@
  * Session tokens travel in response bodies to the portal only; the portal puts them in its own
  * `__Host-` cookie and never shows them to the browser.
  */
-import { isIP } from 'node:net';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { recordAudit } from '../../../modules/audit/audit.repository.ts';
 import { endSession, type LiveSession } from '../../../modules/auth/sessions/index.ts';
@@ -24,9 +22,7 @@ import {
   SecondFactorBody,
   sendSignInSmsCode,
   signInWithPassword,
-  type SignInRequest,
 } from '../../../modules/auth/sign-in/index.ts';
-import { normaliseIp } from '../../../modules/auth/throttle/index.ts';
 import {
   acceptInvitation,
   authenticateClientSession,
@@ -35,40 +31,17 @@ import {
   listClientApplications,
   openInvitation,
   sendInvitationSmsCode,
-  type ClientActor,
 } from '../../../modules/clients/index.ts';
-import { createCtx, type Ctx } from '../../../platform/context.ts';
+import { createCtx } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../shared/create-http-app.ts';
 import type { InternalDeps } from '../deps.ts';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Link routes: 'public' runs before a client session exists; 'session' needs one. */
-    client?: 'public' | 'session';
-  }
-  interface FastifyRequest {
-    /** The client user of a 'session' link route, and the Ctx to act as them. */
-    client: { actor: ClientActor; ctx: Ctx } | null;
-  }
-}
-
-export const CLIENT_SESSION_HEADER = 'x-dossier-client-session';
-export const CLIENT_IP_HEADER = 'x-dossier-client-ip';
-export const CLIENT_UA_HEADER = 'x-dossier-client-ua';
-
-const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-
-/** The end client as the portal saw them; without a valid forwarded address, the portal's own. */
-export function clientRequest(req: FastifyRequest): SignInRequest {
-  const ip = one(req.headers[CLIENT_IP_HEADER]);
-  const ua = one(req.headers[CLIENT_UA_HEADER]);
-  return {
-    ip: ip && isIP(ip) ? normaliseIp(ip) : req.ip,
-    userAgent: ua ? ua.slice(0, 300) : null,
-    requestId: req.id,
-  };
-}
+import {
+  CLIENT_SESSION_HEADER,
+  clientRequest,
+  oneHeader as one,
+  requireClient as client,
+} from './client-context.ts';
 
 const Token = Type.String({ minLength: 1, maxLength: 200 });
 const InvitationBody = Type.Object({ invitationToken: Token }, { additionalProperties: false });
@@ -157,11 +130,6 @@ export async function linkClientRoutes(
       ctx: createCtx({ db: deps.database.db, keyring: deps.keyring, actor: found.actor, requestId: req.id }),
     };
   });
-
-  const client = (req: FastifyRequest) => {
-    if (!req.client) throw new AppError('unauthenticated', 'sign in again');
-    return req.client;
-  };
 
   const issued = (r: { token: string; session: LiveSession }) => ({
     status: 'signed_in' as const,

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SecureVersion } from 'node:tls';
 import pino from 'pino';
 import { backends, type TestDatabase } from '../../../../test/support/db.ts';
-import { testConfig } from '../../../../test/support/app.ts';
+import { testConfig, UNREACHABLE_SCANNER } from '../../../../test/support/app.ts';
 import { testKeyring } from '../../../../test/support/keyring.ts';
 import { createPki, issueCertificate, type PkiFiles } from '../../../platform/crypto/pki.ts';
 import { createLinkClient } from '../../portal/link-client.ts';
@@ -22,6 +22,7 @@ import { startPortalServer } from '../../portal/main.ts';
 import type { App } from '../../shared/create-http-app.ts';
 import type { InternalDeps } from '../deps.ts';
 import { createAuthServices } from '../auth-services.ts';
+import { createDocumentServices } from '../document-services.ts';
 import { createDevOutboxGateway } from '../../../platform/sms/index.ts';
 import { createDevOutboxMailer } from '../../../platform/mail/index.ts';
 import { buildLinkApp } from './build-link-app.ts';
@@ -126,7 +127,7 @@ describe('mTLS link', () => {
   let pki: PkiFiles;
   let other: PkiFiles;
   let database: TestDatabase;
-  let deps: Omit<InternalDeps, 'documents' | 'screening'>;
+  let deps: Omit<InternalDeps, 'screening'>;
   let link: App;
   let linkPort: number;
   let log: ReturnType<typeof memoryLogger>;
@@ -148,7 +149,11 @@ describe('mTLS link', () => {
       sms: createDevOutboxGateway({}),
       mailer: createDevOutboxMailer({}),
     });
-    deps = { config, database, keyring, auth };
+    const documents = createDocumentServices(config, {
+      storageDir: join(root, 'documents'),
+      scanner: UNREACHABLE_SCANNER,
+    });
+    deps = { config, database, keyring, auth, documents };
     log = memoryLogger();
     link = await buildLinkApp(deps, { logger: log.logger, tls: linkTls(pki) });
     link.addHook('onRequest', async () => {

@@ -193,6 +193,10 @@ export interface ApplicationSubjectsTable {
   subject_id: string;
   role: string;
   created_at: Timestamp;
+  /** `client:<id>` when a client user added the subject on the portal; null when staff did. */
+  added_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The organisation of the client user who added it (null when staff did). */
+  client_organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApplicationNotesTable {
@@ -201,6 +205,13 @@ export interface ApplicationNotesTable {
   body: string;
   author: string;
   created_at: Timestamp;
+  /** 'client' for a message a client user posted on the portal. */
+  author_kind: ColumnType<'staff' | 'client', 'staff' | 'client' | undefined, 'staff' | 'client'>;
+  /** Shown to the client organisation on the portal (always true for client messages). */
+  shared_with_client: ColumnType<boolean, boolean | undefined, boolean>;
+  shared_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Actor reference of who last shared or unshared the note. */
+  shared_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AuditEventsTable {
@@ -538,9 +549,178 @@ export interface ClientInvitationsTable {
   expires_at: Timestamp;
   used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  /** The application the invitation asks the client to work on, if any. */
+  application_id: string | null;
+}
+
+/** A form or questionnaire of a programme; its definitions are form_versions. */
+export interface FormsTable {
+  id: string;
+  programme_id: string;
+  /** Unique within the programme (`kyc-entity`). */
+  key: string;
+  title: string;
+  created_at: Timestamp;
+  created_by: string;
+  retired_at: Timestamp | null;
+  retired_by: string | null;
+}
+
+export type FormVersionStatus = 'draft' | 'published' | 'retired';
+export interface FormVersionsTable {
+  id: string;
+  form_id: string;
+  version: number;
+  /** A definition that passed the forms engine (see src/modules/forms/definition). */
+  definition: Json<unknown>;
+  /** At most one draft and one published per form; published and retired versions are frozen. */
+  status: FormVersionStatus;
+  created_at: Timestamp;
+  created_by: string;
+  published_at: Timestamp | null;
+  published_by: string | null;
+}
+
+export type FormAssignmentStatus = 'open' | 'submitted' | 'cancelled';
+/** A form given to an application; application_id, form_id, status and submitted_at are a contract. */
+export interface FormAssignmentsTable {
+  id: string;
+  application_id: string;
+  form_id: string;
+  subject_id: string | null;
+  status: FormAssignmentStatus;
+  due_at: Timestamp | null;
+  assigned_at: Timestamp;
+  assigned_by: string;
+  /** The version answered against: pinned at the first draft save or submission. */
+  version_id: string | null;
+  submitted_at: Timestamp | null;
+  submitted_by: string | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+}
+
+/** The current draft of an assignment; answers encrypted, context `form_drafts.answers:<id>:<assignment>:<version>`. */
+export interface FormDraftsTable {
+  id: string;
+  assignment_id: string;
+  version_id: string;
+  answers_enc: Bytes;
+  answer_count: number;
+  saved_at: Timestamp;
+  saved_by: string;
+}
+
+/** Submissions, append-only; answers encrypted, context `form_submissions.answers:<id>:<assignment>:<version>`. */
+export interface FormSubmissionsTable {
+  id: string;
+  assignment_id: string;
+  version_id: string;
+  answers_enc: Bytes;
+  answer_count: number;
+  submitted_at: Timestamp;
+  submitted_by: string;
+}
+
+/** A request from compliance to an application's client organisation (src/modules/requests). */
+export interface ClientRequestsTable {
+  id: string;
+  application_id: string;
+  title: string;
+  message: string;
+  due_at: Timestamp;
+  status: 'open' | 'completed' | 'cancelled';
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+  /** When the periodic task first saw it open past its due date. */
+  overdue_flagged_at: Timestamp | null;
+  version: ColumnType<number, number | undefined, number>;
+}
+
+export type ClientRequestItemKind = 'document' | 'fields' | 'questionnaire';
+export interface ClientRequestItemsTable {
+  id: string;
+  request_id: string;
+  position: number;
+  kind: ClientRequestItemKind;
+  subject_id: string | null;
+  document_type: string | null;
+  fields: string[] | null;
+  form_id: string | null;
+  form_assignment_id: string | null;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  document_id: string | null;
+}
+
+/** Reminders claimed and sent: one per request and stage (`before:<days>`, `overdue`). */
+export interface ClientRequestRemindersTable {
+  request_id: string;
+  stage: string;
+  claimed_at: Timestamp;
+  recipients: number;
+  delivered: number | null;
+}
+
+/** Face-to-face meetings with a client (src/modules/meetings). */
+export interface MeetingsTable {
+  id: string;
+  application_id: string;
+  mode: 'in_person' | 'video';
+  location: string | null;
+  video_url: string | null;
+  starts_at: Timestamp;
+  duration_minutes: number;
+  agenda: string;
+  status: 'scheduled' | 'cancelled' | 'held' | 'no_show';
+  /** Encrypted with the field key, context `meetings.outcome:<id>`. */
+  outcome_enc: Bytes | null;
+  outcome_recorded_at: Timestamp | null;
+  outcome_recorded_by: string | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: ColumnType<number, number | undefined, number>;
+}
+
+export interface MeetingParticipantsTable {
+  meeting_id: string;
+  user_id: string;
+  realm: 'staff' | 'client';
+  /** Client participants only (null for staff). */
+  response: 'pending' | 'confirmed' | 'declined' | null;
+  /** Encrypted with the field key, context `meeting_participants.comment:<meeting id>:<user id>`. */
+  comment_enc: Bytes | null;
+  responded_at: Timestamp | null;
+}
+
+export interface MeetingEvidenceTable {
+  meeting_id: string;
+  document_id: string;
+  added_by: string;
+  added_at: Timestamp;
 }
 
 export interface DB {
+  client_requests: ClientRequestsTable;
+  client_request_items: ClientRequestItemsTable;
+  client_request_reminders: ClientRequestRemindersTable;
+  meetings: MeetingsTable;
+  meeting_participants: MeetingParticipantsTable;
+  meeting_evidence: MeetingEvidenceTable;
+  forms: FormsTable;
+  form_versions: FormVersionsTable;
+  form_assignments: FormAssignmentsTable;
+  form_drafts: FormDraftsTable;
+  form_submissions: FormSubmissionsTable;
   client_invitations: ClientInvitationsTable;
   auth_principals: AuthPrincipalsTable;
   client_organisations: ClientOrganisationsTable;

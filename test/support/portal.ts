@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse, RouteOptions } from 'fastify';
 import { createPki, type PkiFiles } from '../../src/platform/crypto/pki.ts';
 import { buildLinkApp } from '../../src/servers/internal/link/build-link-app.ts';
 import { PORTAL_COOKIE } from '../../src/servers/portal/client-routes.ts';
@@ -61,6 +61,10 @@ export interface PortalStack {
   ): Promise<string>;
   /** Invites the user, opens the invitation on the portal, passes the SMS code, sets the password. */
   onboardClient(userId: string, organisationId: string, email: string): Promise<ClientSession>;
+  /** Opens an invitation link on the portal, passes the SMS code and sets the password. */
+  acceptInvitationToken(
+    token: string,
+  ): Promise<{ cookie: string; csrf: string; applicationId: string | null }>;
   /** Organisation + user + signed-in session in one step. */
   newClient(
     orgName: string,
@@ -80,7 +84,7 @@ let counter = 0;
 
 export async function startPortalStack(
   backend: TestBackend,
-  opts: StartTestAppOptions = {},
+  opts: StartTestAppOptions & { onLinkRoute?: (route: RouteOptions) => void } = {},
 ): Promise<PortalStack> {
   const t = await startTestApp(backend, opts);
   const root = mkdtempSync(join(tmpdir(), 'dossier-portal-'));
@@ -92,6 +96,7 @@ export async function startPortalStack(
     {
       logger: false,
       tls: { cert: read(pki.internalCert), key: read(pki.internalKey), ca: read(pki.caCert) },
+      onRoute: opts.onLinkRoute,
     },
   );
   await link.listen({ host: '127.0.0.1', port: 0 });
@@ -158,10 +163,7 @@ export async function startPortalStack(
     assert.ok(m, `an invitation e-mail to ${email}`);
     return m[1]!;
   };
-  const onboardClient: PortalStack['onboardClient'] = async (userId, organisationId, email) => {
-    const sent = await staffCall('POST', `/api/v1/client-users/${userId}/invitations`);
-    assert.equal(sent.statusCode, 201, sent.body);
-    const invitationTokenValue = invitationToken(email);
+  const acceptInvitationToken: PortalStack['acceptInvitationToken'] = async (invitationTokenValue) => {
     const opened = await portalCall('POST', '/api/v1/invitations/open', {
       body: { invitationToken: invitationTokenValue },
     });
@@ -181,7 +183,17 @@ export async function startPortalStack(
       body: { invitationToken: invitationTokenValue, factor: 'sms', code, password: CLIENT_PASSWORD },
     });
     assert.equal(accepted.statusCode, 200, accepted.body);
-    return { userId, organisationId, cookie: cookieOf(accepted)!, csrf: accepted.json().csrfToken as string };
+    return {
+      cookie: cookieOf(accepted)!,
+      csrf: accepted.json().csrfToken as string,
+      applicationId: accepted.json().applicationId as string | null,
+    };
+  };
+  const onboardClient: PortalStack['onboardClient'] = async (userId, organisationId, email) => {
+    const sent = await staffCall('POST', `/api/v1/client-users/${userId}/invitations`);
+    assert.equal(sent.statusCode, 201, sent.body);
+    const { cookie, csrf } = await acceptInvitationToken(invitationToken(email));
+    return { userId, organisationId, cookie, csrf };
   };
   const addClient: PortalStack['addClient'] = async (organisationId, role) => {
     counter += 1;
@@ -213,6 +225,7 @@ export async function startPortalStack(
     createOrganisation,
     createClientUser,
     onboardClient,
+    acceptInvitationToken,
     newClient,
     addClient,
     applicationFor,

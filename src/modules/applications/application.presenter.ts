@@ -13,7 +13,13 @@ import {
 /** What the detail view needs besides the application row. */
 export interface ApplicationRelations {
   programme: Pick<Row<'programmes'>, 'id' | 'name' | 'statuses' | 'transitions'>;
-  subjects: { subject_id: string; role: string; kind: 'person' | 'entity'; display_name: string }[];
+  subjects: {
+    subject_id: string;
+    role: string;
+    kind: 'person' | 'entity';
+    display_name: string;
+    added_by?: string | null;
+  }[];
   assignee: Pick<Row<'staff_users'>, 'id' | 'username' | 'display_name'> | null;
   pendingDecision: Row<'application_decisions'> | null;
 }
@@ -34,6 +40,7 @@ export function presentApplication(row: Row<'applications'>, rel: ApplicationRel
       kind: s.kind,
       displayName: s.display_name,
       role: s.role as SubjectRole,
+      addedBy: s.added_by ?? null,
     }));
   return {
     id: row.id,
@@ -78,7 +85,16 @@ export function presentApplicationSummary(
 }
 
 export function presentNote(row: Row<'application_notes'>): NoteView {
-  return { id: row.id, body: row.body, author: row.author, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    body: row.body,
+    author: row.author,
+    authorKind: row.author_kind,
+    sharedWithClient: row.shared_with_client,
+    sharedAt: row.shared_at ? row.shared_at.toISOString() : null,
+    sharedBy: row.shared_by,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 export function presentDecision(row: Row<'application_decisions'>): DecisionView {

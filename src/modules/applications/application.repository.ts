@@ -71,7 +71,7 @@ export async function listApplicationSubjects(db: Executor, applicationId: strin
   return db
     .selectFrom('application_subjects as a')
     .innerJoin('subjects as s', 's.id', 'a.subject_id')
-    .select(['a.subject_id', 'a.role', 's.kind', 's.display_name'])
+    .select(['a.subject_id', 'a.role', 's.kind', 's.display_name', 'a.added_by'])
     .where('a.application_id', '=', applicationId)
     .execute();
 }
@@ -157,6 +157,36 @@ export async function insertNote(
   row: NewRow<'application_notes'>,
 ): Promise<Row<'application_notes'>> {
   return db.insertInto('application_notes').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** One note of one application; `lock: 'update'` for a change of its sharing. */
+export async function findNote(
+  db: Executor,
+  applicationId: string,
+  noteId: string,
+  lock?: 'update',
+): Promise<Row<'application_notes'> | undefined> {
+  let q = db
+    .selectFrom('application_notes')
+    .selectAll()
+    .where('id', '=', noteId)
+    .where('application_id', '=', applicationId);
+  if (lock === 'update') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** Sets whether a note is shown to the client, with when and by whom. */
+export async function setNoteSharing(
+  db: Executor,
+  noteId: string,
+  sharing: { shared: boolean; at: Date; by: string },
+): Promise<Row<'application_notes'>> {
+  return db
+    .updateTable('application_notes')
+    .set({ shared_with_client: sharing.shared, shared_at: sharing.at, shared_by: sharing.by })
+    .where('id', '=', noteId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** A page of an application's notes, oldest first, plus one extra row. */

@@ -97,10 +97,21 @@ export type AssignBody = Static<typeof AssignBody>;
 
 /** A note with at least one visible character. */
 export const NoteBody = Type.Object(
-  { body: Type.String({ minLength: 1, maxLength: 10000, pattern: '\\S' }) },
+  {
+    body: Type.String({ minLength: 1, maxLength: 10000, pattern: '\\S' }),
+    /** Show the note to the application's client organisation on the portal (default false). */
+    shared: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type NoteBody = Static<typeof NoteBody>;
+
+export const NoteParams = Type.Object({ id: Uuid, noteId: Uuid }, { additionalProperties: false });
+export type NoteParams = Static<typeof NoteParams>;
+
+/** Shares a note with the application's client organisation on the portal, or stops sharing it. */
+export const NoteSharingBody = Type.Object({ shared: Type.Boolean() }, { additionalProperties: false });
+export type NoteSharingBody = Static<typeof NoteSharingBody>;
 
 export const ApplicationListQuery = Type.Object(
   {
@@ -150,6 +161,8 @@ export const ApplicationSubjectView = Type.Object({
   kind: Type.Union([Type.Literal('person'), Type.Literal('entity')]),
   displayName: Type.String(),
   role: SubjectRole,
+  /** `client:<id>` when a client user added this role on the portal; null when staff did. */
+  addedBy: Type.Union([Type.String(), Type.Null()]),
 });
 export type ApplicationSubjectView = Static<typeof ApplicationSubjectView>;
 
@@ -213,7 +226,15 @@ export type ApplicationView = Static<typeof ApplicationView>;
 export const NoteView = Type.Object({
   id: Uuid,
   body: Type.String(),
+  /** Actor reference: `staff:<id>`, `api_key:<id>`, or `client:<id>` for a client's message. */
   author: Type.String(),
+  /** 'client': a message a client user posted on the portal. */
+  authorKind: Type.Union([Type.Literal('staff'), Type.Literal('client')]),
+  /** Shown to the client organisation on the portal (always true for a client's message). */
+  sharedWithClient: Type.Boolean(),
+  /** When and by whom sharing was last set or cleared; null if never. */
+  sharedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  sharedBy: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
 });
 export type NoteView = Static<typeof NoteView>;

@@ -15,6 +15,7 @@ export {
 export { assignApplication, type AssignApplicationInput } from './assign-application.ts';
 export { addApplicationNote, type AddApplicationNoteInput } from './add-application-note.ts';
 export { listApplicationNotes } from './list-application-notes.ts';
+export { shareApplicationNote, type ShareApplicationNoteInput } from './share-application-note.ts';
 export { confirmDecision, type ConfirmDecisionInput } from './confirm-decision.ts';
 export { rejectDecision, type RejectDecisionInput } from './reject-decision.ts';
 export { listApplicationDecisions } from './list-application-decisions.ts';

@@ -25,7 +25,10 @@ export interface AuditTarget {
     | 'separation_of_duties'
     | 'document'
     | 'key'
-    | 'list';
+    | 'list'
+    | 'form'
+    | 'client_request'
+    | 'meeting';
   id: string;
 }
 
@@ -124,7 +127,34 @@ export type AuditEvent =
   | Ev<'application.subject_added', { subjectId: string; role: string }>
   | Ev<'application.subject_removed', { subjectId: string; role: string }>
   | Ev<'application.assigned', { from: string | null; to: string | null }>
-  | Ev<'application.note_added', { noteId: string; length: number }>
+  | Ev<'application.note_added', { noteId: string; length: number; shared?: true }>
+  /** A staff note shown to (or hidden from) the application's client organisation on the portal. */
+  | Ev<'application.note_sharing_changed', { noteId: string; shared: boolean }>
+  /** A message a client user posted on the portal (stored as a note from the client). */
+  | Ev<'application.client_message_added', { noteId: string; length: number }>
+  /**
+   * A related party a client user added on the portal (COT): the new subject, its roles, the
+   * relationships created, and the subjects it may duplicate (for staff; never shown to the client).
+   */
+  | Ev<
+      'application.client_party_added',
+      { subjectId: string; roles: string[]; relationships: string[]; possibleDuplicates: string[] }
+    >
+  | Ev<
+      'application.client_party_updated',
+      {
+        subjectId: string;
+        fields: string[];
+        rolesAdded: string[];
+        rolesRemoved: string[];
+        relationshipsAdded: string[];
+        relationshipsRemoved: string[];
+      }
+    >
+  | Ev<
+      'application.client_party_removed',
+      { subjectId: string; roles: string[]; relationshipsRemoved: string[] }
+    >
   | Ev<'application.risk_set', { from: string | null; to: string; reason: string }>
   | Ev<
       'application.decision_prepared',
@@ -208,13 +238,25 @@ export type AuditEvent =
   | Ev<'client_user.disabled', { sessionsEnded: number }>
   | Ev<'client_user.enabled', Record<string, never>>
   | Ev<'client_user.password_set', { via: 'invitation' }>
+  | Ev<'client_user.password_changed', { sessionsEnded: number; keptSessionId: string | null }>
+  | Ev<'client_user.password_change_failed', { reason: 'wrong_current_password' }>
   | Ev<
       'client_invitation.sent',
-      { invitationId: string; expiresAt: string; mailed: boolean; revoked: number }
+      {
+        invitationId: string;
+        expiresAt: string;
+        mailed: boolean;
+        revoked: number;
+        applicationId?: string | null;
+        smsSent?: boolean;
+      }
     >
   | Ev<
       'client_invitation.refused',
-      { reason: 'unknown' | 'used' | 'expired' | 'revoked' | 'user_disabled' | 'no_factor'; ip: string }
+      {
+        reason: 'unknown' | 'used' | 'expired' | 'revoked' | 'user_disabled' | 'no_factor' | 'delayed';
+        ip: string;
+      }
     >
   | Ev<'client_invitation.opened', { invitationId: string; ip: string; sessionId: string }>
   | Ev<'client_invitation.accepted', { invitationId: string; ip: string; sessionId: string }>
@@ -307,6 +349,65 @@ export type AuditEvent =
       'screening.run',
       { runId: string; subjectId: string | null; hits: number; snapshots: string[]; threshold: number }
     >
+  /** Forms (target 'form'): definitions and their versions; keys and counts, never field labels. */
+  | Ev<'form.created', { programmeId: string; key: string; versionId: string; fields: number }>
+  | Ev<'form.draft_updated', { versionId: string; version: number; fields: number; started: boolean }>
+  | Ev<'form.published', { versionId: string; version: number; superseded: string | null }>
+  | Ev<'form.retired', { programmeId: string; key: string }>
+  /** Questionnaires of an application (target 'application'): ids and counts, never answers. */
+  | Ev<
+      'form.assigned',
+      { assignmentId: string; formId: string; subjectId: string | null; dueAt: string | null }
+    >
+  | Ev<'form.assignment_cancelled', { assignmentId: string; formId: string; draftDiscarded: boolean }>
+  | Ev<'form.assignment_reopened', { assignmentId: string; formId: string; submissionId: string }>
+  | Ev<'form.draft_saved', { assignmentId: string; formId: string; versionId: string; answerCount: number }>
+  | Ev<
+      'form.submitted',
+      { assignmentId: string; formId: string; versionId: string; submissionId: string; answerCount: number }
+    >
+  /** Requests from compliance to a client (target 'client_request' unless said): ids and counts only. */
+  | Ev<'client_request.created', { applicationId: string; dueAt: string; items: number; kinds: string[] }>
+  | Ev<'client_request.cancelled', { applicationId: string; openItems: number }>
+  /** A client answered a fields item (target: the subject changed); field names, never values. */
+  | Ev<
+      'client_request.item_answered',
+      { requestId: string; itemId: string; fields: string[]; subjectVersion: number }
+    >
+  | Ev<
+      'client_request.item_completed',
+      { itemId: string; kind: string; documentId: string | null; by: string | null }
+    >
+  | Ev<'client_request.completed', { applicationId: string; items: number }>
+  | Ev<'client_request.overdue', { applicationId: string; dueAt: string }>
+  | Ev<'client_request.reminder_sent', { stage: string; recipients: number }>
+  /** Meetings with a client (target 'meeting'): ids, times and counts; never agenda, outcome or comments. */
+  | Ev<
+      'meeting.scheduled',
+      {
+        applicationId: string;
+        mode: string;
+        startsAt: string;
+        staffUserIds: string[];
+        clientUserIds: string[];
+      }
+    >
+  | Ev<
+      'meeting.rescheduled',
+      {
+        applicationId: string;
+        fields: string[];
+        version: number;
+        responsesReset: boolean;
+        added: string[];
+        removed: string[];
+      }
+    >
+  | Ev<'meeting.cancelled', { applicationId: string; version: number }>
+  | Ev<'meeting.confirmed', { applicationId: string; comment: boolean }>
+  | Ev<'meeting.declined', { applicationId: string; comment: boolean }>
+  | Ev<'meeting.outcome_recorded', { applicationId: string; status: 'held' | 'no_show'; length: number }>
+  | Ev<'meeting.evidence_attached', { applicationId: string; documentIds: string[] }>
   | Ev<'trusted_network.added', { cidr: string; label: string }>
   | Ev<'trusted_network.removed', { cidr: string; label: string }>;
 

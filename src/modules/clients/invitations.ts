@@ -19,6 +19,8 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Mailer } from '../../platform/mail/gateway.ts';
+import type { SmsGateway } from '../../platform/sms/gateway.ts';
+import { mobileContext } from '../auth/users/staff-user.rules.ts';
 import { actorRef } from '../access/actor.ts';
 import { appendAudit, recordAudit } from '../audit/audit.repository.ts';
 import { getFactorSummary } from '../auth/factors/index.ts';
@@ -34,12 +36,14 @@ import {
 } from '../auth/sign-in/index.ts';
 import { signInCtx } from '../auth/sign-in/sign-in.options.ts';
 import { checkSecondFactor } from '../auth/sign-in/check-second-factor.ts';
-import { normaliseIp } from '../auth/throttle/index.ts';
+import { beginAttempt, normaliseIp } from '../auth/throttle/index.ts';
 
 export const DEFAULT_INVITATION_TTL_MS = 72 * 3_600_000;
 
 export interface InvitationMailDeps {
   mailer: Mailer;
+  /** For the optional SMS notice (the link itself is never sent by SMS). */
+  sms?: SmsGateway | undefined;
   /** Base https URL of the portal. */
   portalUrl: string;
   firmName: string;
@@ -68,11 +72,22 @@ export class InvitationRefusedError extends AppError {
  * and must have a second factor the invitation can be bound to: a mobile number or an active
  * authenticator. Returns whether the mail server accepted the e-mail; the token is never returned.
  */
+export interface SendInvitationOptions {
+  /** An application of the user's organisation the invitation is about (a task to complete). */
+  applicationId?: string | null | undefined;
+  /**
+   * Also send an SMS telling the user an invitation is in their e-mail. The SMS never carries the
+   * link: the link and the code that opens it must not arrive on the same device.
+   */
+  sms?: boolean | undefined;
+}
+
 export async function sendInvitation(
   ctx: Ctx,
   deps: InvitationMailDeps,
   clientUserId: string,
-): Promise<{ invitationId: string; expiresAt: string; mailed: boolean }> {
+  options: SendInvitationOptions = {},
+): Promise<{ invitationId: string; expiresAt: string; mailed: boolean; smsSent: boolean }> {
   const user = await ctx.db
     .selectFrom('client_users as u')
     .innerJoin('client_organisations as o', 'o.id', 'u.organisation_id')
@@ -84,10 +99,31 @@ export async function sendInvitation(
       'u.mobile_enc',
       'o.status as org_status',
       'o.name as org',
+      'o.id as org_id',
     ])
     .where('u.id', '=', clientUserId)
     .executeTakeFirst();
   if (!user) throw notFound('client user');
+  let application: { id: string; reference: string } | null = null;
+  if (options.applicationId) {
+    application =
+      (await ctx.db
+        .selectFrom('applications')
+        .select(['id', 'reference'])
+        .where('id', '=', options.applicationId)
+        .where('client_organisation_id', '=', user.org_id)
+        .executeTakeFirst()) ?? null;
+    if (!application)
+      throw new AppError('validation', "the application is not one of this user's organisation", {
+        reason: 'application_not_of_organisation',
+        errors: [{ path: '/applicationId', message: "is not an application of the user's organisation" }],
+      });
+  }
+  if (options.sms && !user.mobile_enc)
+    throw new AppError('validation', 'the user has no mobile number for an SMS notice', {
+      reason: 'no_mobile',
+      errors: [{ path: '/sms', message: 'needs a mobile number on the user' }],
+    });
   if (user.status === 'disabled' || user.org_status !== 'active')
     throw new AppError('conflict', 'the user or their organisation is disabled', { reason: 'disabled' });
   const factors = await getFactorSummary(ctx.db, user.id);
@@ -117,6 +153,7 @@ export async function sendInvitation(
         created_by: actorRef(ctx.actor),
         created_at: now,
         expires_at: expiresAt,
+        application_id: application?.id ?? null,
       })
       .execute();
     return Number(r.numUpdatedRows);
@@ -130,6 +167,7 @@ export async function sendInvitation(
       subject: `${product}: your invitation to the client portal`,
       text:
         `Hello ${user.display_name},\n\n${product} invites you to its client portal for ${user.org}.\n\n` +
+        (application ? `It asks you to complete application ${application.reference}.\n\n` : '') +
         `Open this link to choose your password: ${base}/invitation#token=${token}\n\n` +
         `You will be asked for a code sent to your phone (or from your authenticator app) first. ` +
         `The link works once and expires ${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.\n\n` +
@@ -138,12 +176,32 @@ export async function sendInvitation(
   } catch {
     mailed = false;
   }
+  let smsSent = false;
+  if (options.sms && mailed && deps.sms && user.mobile_enc) {
+    try {
+      await deps.sms.send({
+        to: ctx.keyring.decryptField(user.mobile_enc, mobileContext(user.id, 'client')),
+        body: `${product}: an invitation to the client portal is in your e-mail. It never comes by SMS.`,
+        reference: `invitation-${id}`,
+      });
+      smsSent = true;
+    } catch {
+      smsSent = false;
+    }
+  }
   await recordAudit(ctx.db, ctx, {
     type: 'client_invitation.sent',
     target: { type: 'client_user', id: user.id },
-    payload: { invitationId: id, expiresAt: expiresAt.toISOString(), mailed, revoked },
+    payload: {
+      invitationId: id,
+      expiresAt: expiresAt.toISOString(),
+      mailed,
+      revoked,
+      applicationId: application?.id ?? null,
+      smsSent,
+    },
   });
-  return { invitationId: id, expiresAt: expiresAt.toISOString(), mailed };
+  return { invitationId: id, expiresAt: expiresAt.toISOString(), mailed, smsSent };
 }
 
 interface UsableInvitation {
@@ -154,6 +212,7 @@ interface UsableInvitation {
   displayName: string;
   mobileEnc: Uint8Array | null;
   mobileLast4: string | null;
+  applicationId: string | null;
 }
 
 /** The invitation a token names if it can still be used, else null and the reason audited. */
@@ -164,10 +223,30 @@ async function usableInvitation(
   now: Date,
 ): Promise<UsableInvitation> {
   const ctx = signInCtx(deps, req, now);
+  // Block-delay per source, as for passwords: each token is its own "account" (so no one can
+  // delay another client's invitation), and the source key delays whoever tries many. Tokens are
+  // 256-bit, so this bounds floods rather than guessing.
+  const attempt = await beginAttempt(
+    deps.db,
+    {
+      scope: 'password',
+      account: `invitation:${tokenHash(token).toString('hex')}`,
+      ip: normaliseIp(req.ip),
+      now,
+      realm: 'client',
+      requestId: req.requestId,
+    },
+    deps.throttle,
+  );
   const refuse = async (
-    reason: 'unknown' | 'used' | 'expired' | 'revoked' | 'user_disabled' | 'no_factor',
+    reason: 'unknown' | 'used' | 'expired' | 'revoked' | 'user_disabled' | 'no_factor' | 'delayed',
     userId?: string,
   ): Promise<never> => {
+    if (attempt.allowed) {
+      // A dead link counts as a failure for its source; a disabled user is not the caller's fault.
+      if (reason === 'user_disabled') await attempt.release();
+      else await attempt.fail(now);
+    }
     await recordAudit(deps.db, ctx, {
       type: 'client_invitation.refused',
       ...(userId ? { target: { type: 'client_user' as const, id: userId } } : {}),
@@ -175,6 +254,7 @@ async function usableInvitation(
     });
     throw new InvitationRefusedError();
   };
+  if (!attempt.allowed) return refuse('delayed');
   if (!TOKEN_RE.test(token)) return refuse('unknown');
   const row = await deps.db
     .selectFrom('client_invitations as i')
@@ -193,6 +273,7 @@ async function usableInvitation(
       'u.mobile_enc',
       'u.mobile_last4',
       'o.status as org_status',
+      'i.application_id',
     ])
     .where('i.token_hash', '=', tokenHash(token))
     .executeTakeFirst();
@@ -201,6 +282,7 @@ async function usableInvitation(
   if (row.revoked_at) return refuse('revoked', row.user_id);
   if (row.expires_at <= now) return refuse('expired', row.user_id);
   if (row.status === 'disabled' || row.org_status !== 'active') return refuse('user_disabled', row.user_id);
+  await attempt.release();
   return {
     id: row.id,
     userId: row.user_id,
@@ -209,6 +291,7 @@ async function usableInvitation(
     displayName: row.display_name,
     mobileEnc: row.mobile_enc,
     mobileLast4: row.mobile_last4,
+    applicationId: row.application_id,
   };
 }
 
@@ -321,7 +404,7 @@ export async function acceptInvitation(
   req: SignInRequest,
   input: AcceptInvitationInput,
   passwordPolicy: Omit<PasswordPolicyOptions, 'username'>,
-): Promise<{ token: string; session: LiveSession; userId: string }> {
+): Promise<{ token: string; session: LiveSession; userId: string; applicationId: string | null }> {
   const now = (deps.now ?? (() => new Date()))();
   const { inv, sessionId } = await pendingInvitation(deps, req, input, now);
   const hash = await hashNewPassword(deps.hasher, input.password, {
@@ -377,5 +460,5 @@ export async function acceptInvitation(
     });
     return r;
   });
-  return { ...rotated, userId: inv.userId };
+  return { ...rotated, userId: inv.userId, applicationId: inv.applicationId };
 }

@@ -10,3 +10,6 @@ export { sweepAbandonedUploads } from './sweep-blobs.ts';
 export { destroyDueDocuments } from './destroy-documents.ts';
 export { rewrapDataKeys, dataKeysByKek, countDataKeysNotWrappedBy } from './rotate-data-keys.ts';
 export { verifyDocuments, type VerifyReport } from './verify-documents.ts';
+export * from './client-document.schema.ts';
+export { uploadClientDocument, type ClientUploadInput } from './client-upload.ts';
+export { listClientDocuments } from './client-documents.ts';

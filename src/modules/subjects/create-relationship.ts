@@ -1,24 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError, notFound, validationError } from '../../platform/errors.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
-import { presentRelationship } from './relationship.presenter.ts';
-import { insertRelationship, relationshipExists, totalShareUnits } from './relationship.repository.ts';
+import { notFound, validationError } from '../../platform/errors.ts';
 import type { CreateRelationshipBody, RelationshipView } from './relationship.schema.ts';
 import { findVisibleSubject } from './find-visible-subject.ts';
+import { insertCheckedRelationship, toShareUnits } from './subject.writes.ts';
 
 export type CreateRelationshipInput = CreateRelationshipBody;
-
-const UNITS = 10_000;
-
-/** Percent as ten-thousandths, refusing more precision than numeric(7,4) keeps. */
-function toUnits(value: number, path: string): number {
-  const units = Math.round(value * UNITS);
-  if (Math.abs(value * UNITS - units) > 1e-6)
-    throw validationError('invalid relationship', [{ path, message: 'at most 4 decimals' }]);
-  return units;
-}
 
 /**
  * Links two subjects. The held side is always a legal entity; a declared UBO is a natural person;
@@ -44,43 +31,20 @@ export async function createRelationship(
       problems.push({ path: 'votingPct', message: 'only for a shareholder' });
   }
   if (problems.length) throw validationError('invalid relationship', problems);
-  const shareUnits = input.sharePct === undefined ? null : toUnits(input.sharePct, 'sharePct');
-  const votingUnits = input.votingPct === undefined ? null : toUnits(input.votingPct, 'votingPct');
+  const shareUnits = input.sharePct === undefined ? null : toShareUnits(input.sharePct, 'sharePct');
+  const votingUnits = input.votingPct === undefined ? null : toShareUnits(input.votingPct, 'votingPct');
 
   return inTransaction(ctx.db, async (tx) => {
     const toRow = await findVisibleSubject(tx, ctx.actor, to, { forUpdate: true });
     const fromRow = await findVisibleSubject(tx, ctx.actor, from);
     if (!fromRow || !toRow) throw notFound('subject');
-    if (toRow.kind !== 'entity')
-      throw validationError('invalid relationship', [
-        { path: 'toSubjectId', message: 'must be a legal entity' },
-      ]);
-    if (kind === 'ubo' && fromRow.kind !== 'person') {
-      throw validationError('invalid relationship', [
-        { path: 'fromSubjectId', message: 'a UBO must be a natural person' },
-      ]);
-    }
-    if (await relationshipExists(tx, from, to, kind))
-      throw new AppError('conflict', `this ${kind} relationship already exists`);
-    if (shareUnits !== null && (await totalShareUnits(tx, to)) + shareUnits > 100 * UNITS) {
-      throw new AppError('conflict', 'the direct shareholdings in this entity would exceed 100%');
-    }
-    const row = await insertRelationship(tx, {
-      id: randomUUID(),
-      from_subject_id: from,
-      to_subject_id: to,
+    return insertCheckedRelationship(tx, ctx, {
+      from: fromRow,
+      to: toRow,
       kind,
-      share_pct: shareUnits === null ? null : (shareUnits / UNITS).toFixed(4),
-      voting_pct: votingUnits === null ? null : (votingUnits / UNITS).toFixed(4),
-      title: input.title ?? null,
-      created_at: ctx.now(),
+      shareUnits,
+      votingUnits,
+      title: input.title,
     });
-    const view = presentRelationship(row);
-    await appendAudit(tx, ctx, {
-      type: 'relationship.created',
-      target: { type: 'relationship', id: row.id },
-      payload: { from, to, kind, sharePct: view.sharePct, votingPct: view.votingPct },
-    });
-    return view;
   });
 }

@@ -1,11 +1,10 @@
 import { inTransaction } from '../../db/transaction.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
-import { appendAudit } from '../audit/audit.repository.ts';
-import { presentRelationship } from './relationship.presenter.ts';
-import { deleteRelationshipRow, findRelationship } from './relationship.repository.ts';
+import { findRelationship } from './relationship.repository.ts';
 import { visibleSubjectIds } from './find-visible-subject.ts';
 import type { RelationshipView } from './relationship.schema.ts';
+import { removeRelationship } from './subject.writes.ts';
 
 /**
  * Removes a relationship; the audit event keeps what it was. Both subjects must be visible to the
@@ -17,19 +16,6 @@ export async function deleteRelationship(ctx: Ctx, input: { id: string }): Promi
     const ends = row ? [row.from_subject_id, row.to_subject_id] : [];
     const visible = await visibleSubjectIds(tx, ctx.actor, ends);
     if (!row || !ends.every((id) => visible.has(id))) throw notFound('relationship');
-    await deleteRelationshipRow(tx, row.id);
-    const view = presentRelationship(row);
-    await appendAudit(tx, ctx, {
-      type: 'relationship.deleted',
-      target: { type: 'relationship', id: row.id },
-      payload: {
-        from: row.from_subject_id,
-        to: row.to_subject_id,
-        kind: row.kind,
-        sharePct: view.sharePct,
-        votingPct: view.votingPct,
-      },
-    });
-    return view;
+    return removeRelationship(tx, ctx, row);
   });
 }

@@ -88,6 +88,6 @@ export function createAuthServices(
     mail: createStaffMail({ db: database.db, mailer, publicUrl: a.publicUrl, firmName }),
     signIn,
     clientSignIn: { ...signIn, realm: 'client', trustedNetworkSkip: false },
-    invitations: { mailer, portalUrl: a.portalUrl, firmName },
+    invitations: { mailer, sms, portalUrl: a.portalUrl, firmName },
   };
 }

@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './routes/api-keys.routes.ts';
 import { applicationsRoutes } from './routes/applications.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { documentsRoutes } from './routes/documents.routes.ts';
+import { formsRoutes } from './routes/forms.routes.ts';
 import { screeningRoutes } from './routes/screening.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
@@ -26,6 +27,8 @@ import { rolesRoutes } from './routes/roles.routes.ts';
 import { separationOfDutiesRoutes } from './routes/separation-of-duties.routes.ts';
 import { subjectsRoutes } from './routes/subjects.routes.ts';
 import { trustedNetworksRoutes } from './routes/trusted-networks.routes.ts';
+import { clientRequestsRoutes } from './routes/client-requests.routes.ts';
+import { meetingsRoutes } from './routes/meetings.routes.ts';
 
 export interface BuildInternalAppOptions {
   logger?: FastifyBaseLogger | false;
@@ -132,11 +135,16 @@ export async function buildInternalApp(
       await api.register(subjectsRoutes);
       await api.register(applicationsRoutes);
       await api.register(documentsRoutes, { documents: deps.documents });
+      await api.register(formsRoutes);
       await api.register(screeningRoutes, { screening: deps.screening });
       await api.register(rolesRoutes);
       await api.register(separationOfDutiesRoutes);
       await api.register(trustedNetworksRoutes);
       await api.register(clientsRoutes, { invitations: auth.invitations });
+      await api.register(clientRequestsRoutes);
+      await api.register(meetingsRoutes, {
+        mail: { ...auth.invitations, staffUrl: config.auth.publicUrl },
+      });
     },
     { prefix: '/api/v1' },
   );

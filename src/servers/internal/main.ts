@@ -11,6 +11,7 @@ import type { Config } from '../../platform/config.ts';
 import { loadKeyring } from '../../platform/crypto/keyring.ts';
 import type { App } from '../shared/create-http-app.ts';
 import { purgeAuthState } from '../../modules/auth/housekeeping.ts';
+import { sendRequestReminders } from '../../modules/requests/index.ts';
 import { ALL_RIGHTS } from '../../modules/access/rights.ts';
 import {
   destroyDueDocuments,
@@ -57,15 +58,24 @@ function urlOf(app: App, scheme: string): string {
 
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 
-/** Purges expired sign-in state now and every few minutes; returns the stop function. */
+/**
+ * Purges expired sign-in state now and every few minutes, then runs the client requests' periodic
+ * task (completion, overdue flags, reminders); returns the stop function.
+ */
 function startHousekeeping(database: Database, auth: AuthServices, logger: Logger): () => void {
   const run = () =>
     purgeAuthState(database.db, { now: new Date(), throttle: auth.signIn.throttle }).then(
       (r) => logger.debug({ purged: r }, 'sign-in housekeeping'),
       (err: unknown) => logger.warn({ err }, 'sign-in housekeeping failed'),
     );
-  void run();
-  const timer = setInterval(() => void run(), HOUSEKEEPING_EVERY_MS);
+  // Requests from compliance: completion noticed, overdue flagged once, reminder e-mails sent once.
+  const remind = () =>
+    sendRequestReminders({ db: database.db, ...auth.invitations }, { now: new Date() }).then(
+      (r) => (r.reminders || r.flaggedOverdue ? logger.info(r, 'client request reminders') : undefined),
+      (err: unknown) => logger.warn({ err }, 'client request reminders failed'),
+    );
+  void run().then(remind);
+  const timer = setInterval(() => void run().then(remind), HOUSEKEEPING_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -21,7 +21,8 @@ import cookie from '@fastify/cookie';
 export interface BuildPortalAppOptions {
   config: Config;
   logger: FastifyBaseLogger | false;
-  linkClient: Pick<LinkClient, 'ping' | 'request'>;
+  /** `stream` carries uploads; without it they answer 503 `link_unavailable`. */
+  linkClient: Pick<LinkClient, 'ping' | 'request'> & Partial<Pick<LinkClient, 'stream'>>;
   /**
    * How long a link probe result is reused by /healthz. The probe is public and unauthenticated;
    * without this, anyone could turn the portal into a request pump against the internal server.
@@ -64,7 +65,13 @@ export async function buildPortalApp(opts: BuildPortalAppOptions): Promise<App> 
   });
 
   await app.register(cookie);
-  await app.register(portalClientRoutes, { linkClient: opts.linkClient });
+  // Uploads: the raw body is handed to the route as the request stream, unread, and streamed over
+  // the link from there (client-routes.ts); no body limit applies to it, the upload cap does.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+  await app.register(portalClientRoutes, {
+    linkClient: opts.linkClient,
+    maxUploadBytes: config.documents.maxUploadBytes,
+  });
 
   const probeLink = coalesced(() => opts.linkClient.ping(), opts.healthCacheMs ?? 1000);
 

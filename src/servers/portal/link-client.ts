@@ -5,9 +5,11 @@
  */
 import { TLS_CLIENT_OPTIONS } from '../../platform/tls.ts';
 import { readFileSync } from 'node:fs';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import type { Config } from '../../platform/config.ts';
 
 export interface LinkClientOptions {
@@ -37,9 +39,28 @@ export interface LinkClient {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: unknown }>;
+  /**
+   * Streams `body` as the raw request body (`application/octet-stream`) of one link call and
+   * returns the JSON answer. Never buffers the body: it is piped with backpressure. A failure of
+   * `body` (the portal's size cap, the browser going away) aborts the link call and rejects with
+   * that same error; a link failure (refused, reset, idle for `timeoutMs` but at least two minutes)
+   * rejects with a link error and leaves `body` untouched, so the caller can still answer its
+   * client. An answer that comes before the whole body was sent (a refusal) ends the call: the rest
+   * is not sent and the connection is not reused.
+   */
+  stream(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: Readable,
+    headers?: Record<string, string>,
+    opts?: { contentLength?: number },
+  ): Promise<{ status: number; body: unknown }>;
   /** Closes pooled connections. */
   close(): void;
 }
+
+/** The least idle time a streamed call tolerates (whatever `timeoutMs`, which suits JSON calls). */
+const STREAM_IDLE_TIMEOUT_MS = 120_000;
 
 /** A link answer is small; anything bigger is a fault, not data to buffer. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -74,17 +95,21 @@ export function createLinkClient(opts: LinkClientOptions): LinkClient {
     ...(isIP(hostname) ? {} : { servername: hostname }),
   });
 
+  const target = (method: string, path: string) => ({
+    agent,
+    protocol: 'https:',
+    hostname,
+    port: base.port || 443,
+    method,
+    path,
+  });
+
   const request: LinkClient['request'] = (method, path, body, extraHeaders = {}) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = https.request(
         {
-          agent,
-          protocol: 'https:',
-          hostname,
-          port: base.port || 443,
-          method,
-          path,
+          ...target(method, path),
           signal: AbortSignal.timeout(opts.timeoutMs),
           headers: {
             ...extraHeaders,
@@ -92,39 +117,69 @@ export function createLinkClient(opts: LinkClientOptions): LinkClient {
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
           },
         },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_RESPONSE_BYTES) {
-              req.destroy(new LinkError('response_too_large'));
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('error', reject);
-          res.on('end', () => {
-            const type = res.headers['content-type'] ?? '';
-            if (res.statusCode === 204) return resolve({ status: 204, body: null });
-            if (!/^application\/(problem\+)?json\b/.test(type)) return reject(new LinkError('not_json'));
-            try {
-              resolve({
-                status: res.statusCode ?? 0,
-                body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-              });
-            } catch {
-              reject(new LinkError('bad_json'));
-            }
-          });
-        },
+        (res) => readJsonAnswer(res, req).then(resolve, reject),
       );
       req.on('error', reject);
       req.end(payload);
     });
 
+  const stream: LinkClient['stream'] = (method, path, body, extraHeaders = {}, streamOpts = {}) =>
+    new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        fn();
+      };
+      const req = https.request(
+        {
+          ...target(method, path),
+          headers: {
+            ...extraHeaders,
+            accept: 'application/json',
+            'content-type': 'application/octet-stream',
+            // Without a length, Node sends the body chunked.
+            ...(streamOpts.contentLength !== undefined ? { 'content-length': streamOpts.contentLength } : {}),
+          },
+        },
+        (res) =>
+          readJsonAnswer(res, req).then(
+            (answer) => {
+              // Answered before the whole body went (a refusal): stop sending, drop the connection.
+              if (!req.writableFinished) stopSending();
+              settle(() => resolve(answer));
+            },
+            (err: unknown) => {
+              stopSending();
+              settle(() => reject(err));
+            },
+          ),
+      );
+      const stopSending = () => {
+        body.unpipe(req);
+        req.destroy();
+      };
+      // An upload may take a while as a whole; what must not happen is a link that stops moving. After
+      // the last byte the internal server may be quiet for a while (scan verdict, archive checks).
+      req.setTimeout(Math.max(opts.timeoutMs, STREAM_IDLE_TIMEOUT_MS), () =>
+        req.destroy(new LinkError('timeout')),
+      );
+      req.on('error', (err) => {
+        body.unpipe(req);
+        settle(() => reject(err));
+      });
+      // Stays attached after the call settled: a late failure of the source must not go unhandled.
+      const onSourceError = (err: unknown) => {
+        req.destroy(new LinkError('source_failed'));
+        settle(() => reject(err));
+      };
+      body.on('error', onSourceError);
+      body.pipe(req);
+    });
+
   return {
     request,
+    stream,
     async ping() {
       const started = performance.now();
       const latency = () => Math.round((performance.now() - started) * 10) / 10;
@@ -143,6 +198,39 @@ export function createLinkClient(opts: LinkClientOptions): LinkClient {
       agent.destroy();
     },
   };
+}
+
+/** Reads one JSON (or problem+json) answer of at most MAX_RESPONSE_BYTES; 204 has no body. */
+function readJsonAnswer(
+  res: IncomingMessage,
+  req: ClientRequest,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_RESPONSE_BYTES) {
+        req.destroy(new LinkError('response_too_large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    res.on('error', reject);
+    res.on('end', () => {
+      const type = res.headers['content-type'] ?? '';
+      if (res.statusCode === 204) return resolve({ status: 204, body: null });
+      if (!/^application\/(problem\+)?json\b/.test(type)) return reject(new LinkError('not_json'));
+      try {
+        resolve({
+          status: res.statusCode ?? 0,
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        });
+      } catch {
+        reject(new LinkError('bad_json'));
+      }
+    });
+  });
 }
 
 class LinkError extends Error {

@@ -3,6 +3,7 @@
  * roles, trusted networks, keys, factors; exports). Same guard and checks as sign-in, bound to the
  * session; success gives the session a new token and a fresh `second_factor_at`.
  */
+import { accountTarget, realmInfo } from '../realm.ts';
 import { inTransaction } from '../../../db/transaction.ts';
 import { appendAudit } from '../../audit/audit.repository.ts';
 import { rotateSession, type LiveSession } from '../sessions/index.ts';
@@ -42,7 +43,7 @@ export async function stepUp(
     );
     await appendAudit(tx, ctx, {
       type: 'auth.stepped_up',
-      target: { type: 'staff_user', id: input.user.id },
+      target: accountTarget(input.user.id, deps.realm),
       payload: { factor: input.factor, sessionId: input.sessionId },
     });
     return r;
@@ -56,7 +57,7 @@ export async function sendStepUpSmsCode(
   input: { userId: string; sessionId: string },
 ): Promise<{ expiresAt: Date }> {
   const row = await deps.db
-    .selectFrom('staff_users')
+    .selectFrom(realmInfo(deps.realm).table)
     .select('mobile_enc')
     .where('id', '=', input.userId)
     .executeTakeFirstOrThrow();

@@ -35,7 +35,7 @@ export { createStaffUser, type CreateStaffUserInput } from './create-staff-user.
 export { activateStaffUser, type ActivateStaffUserInput } from './activate-staff-user.ts';
 export { startPasswordReset } from './start-password-reset.ts';
 export { completePasswordReset, type CompletePasswordResetInput } from './complete-password-reset.ts';
-export { changePassword, type ChangePasswordInput } from './change-password.ts';
+export { changeOwnPassword, changePassword, type ChangePasswordInput } from './change-password.ts';
 export { disableStaffUser } from './disable-staff-user.ts';
 export { enableStaffUser } from './enable-staff-user.ts';
 export { updateStaffUser, type UpdateStaffUserInput } from './update-staff-user.ts';

@@ -32,7 +32,11 @@ export function personalContextWords(user: Pick<StaffUserRow, 'email' | 'display
 }
 
 /** Hashes `password` under the policy, with the user's own words as context. */
-export function hashForUser(deps: PasswordDeps, user: StaffUserRow, password: string): Promise<string> {
+export function hashForUser(
+  deps: Pick<PasswordDeps, 'hasher' | 'passwordPolicy'>,
+  user: Pick<StaffUserRow, 'username' | 'email' | 'display_name'>,
+  password: string,
+): Promise<string> {
   return hashNewPassword(deps.hasher, password, {
     ...deps.passwordPolicy,
     username: user.username,

@@ -8,13 +8,19 @@
  * `config.link: true` instead, and the app refuses to start with a route that does not.
  */
 import type { TLSSocket } from 'node:tls';
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest, RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import { EKU_CLIENT_AUTH, LINK_CLIENT_CN } from '../../../platform/crypto/pki.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { createHttpApp, type App } from '../../shared/create-http-app.ts';
 import type { InternalDeps } from '../deps.ts';
+import { linkClientAccountRoutes } from './client-account-routes.ts';
+import { linkClientCotRoutes } from './client-cot-routes.ts';
+import { linkClientDocumentsRoutes } from './client-documents-routes.ts';
+import { linkClientFormsRoutes } from './client-forms-routes.ts';
 import { linkClientRoutes } from './client-routes.ts';
+import { linkClientRequestsRoutes } from './client-requests-routes.ts';
+import { linkClientMeetingsRoutes } from './client-meetings-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,6 +33,8 @@ export interface BuildLinkAppOptions {
   logger: FastifyBaseLogger | false;
   /** PEM: the internal server's certificate and key, and the private CA that signs portal client certificates. */
   tls: { cert: string; key: string; ca: string };
+  /** Sees every route as it is added (the access matrix tests list the link's routes with it). */
+  onRoute?: ((route: RouteOptions) => void) | undefined;
 }
 
 const Ping = Type.Object({
@@ -72,6 +80,7 @@ export async function buildLinkApp(
     );
   });
 
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.addHook('onRoute', (route) => {
     if (route.config?.link !== true) {
       throw new Error(
@@ -89,6 +98,12 @@ export async function buildLinkApp(
   });
 
   await linkClientRoutes(app, deps);
+  await linkClientRequestsRoutes(app, deps);
+  await linkClientMeetingsRoutes(app, deps);
+  await linkClientFormsRoutes(app, deps);
+  await linkClientAccountRoutes(app, deps);
+  await linkClientDocumentsRoutes(app, deps);
+  await linkClientCotRoutes(app, deps);
 
   app.get('/link/v1/ping', { config: { link: true }, schema: { response: { 200: Ping } } }, async () => ({
     ok: true as const,

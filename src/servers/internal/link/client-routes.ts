@@ -99,7 +99,8 @@ export async function linkClientRoutes(
       throw new Error(`link route ${String(route.method)} ${url} declares no client access (config.client)`);
   });
 
-  app.addHook('preHandler', async (req) => {
+  // Before validation: without a live session nothing about the request is looked at.
+  app.addHook('preValidation', async (req) => {
     if (req.routeOptions.config.client !== 'session') return;
     const route = req.routeOptions.url ?? req.url;
     const refuse = async (reason: string, status: 'unauthenticated' | 'forbidden') => {
@@ -227,7 +228,15 @@ export async function linkClientRoutes(
     '/link/v1/invitations/accept',
     {
       config: { link: true, client: 'public' },
-      schema: { body: AcceptBody, response: { 200: SessionIssued } },
+      schema: {
+        body: AcceptBody,
+        response: {
+          200: Type.Object({
+            ...SessionIssued.properties,
+            applicationId: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
     },
     async (req) => {
       const r = await acceptInvitation(
@@ -236,7 +245,7 @@ export async function linkClientRoutes(
         { sessionToken: one(req.headers[CLIENT_SESSION_HEADER]) ?? null, ...req.body },
         deps.auth.passwordPolicy,
       );
-      return issued(r);
+      return { ...issued(r), applicationId: r.applicationId };
     },
   );
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createApiKey } from '../../../modules/api-keys/index.ts';
 import { backends } from '../../../../test/support/db.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import {
@@ -52,6 +53,7 @@ for (const backend of backends) {
           ['POST', `${a}/decisions/${UNKNOWN}/confirm`, {}],
           ['POST', `${a}/decisions/${UNKNOWN}/reject`, {}],
           ['PATCH', `${a}/risk`, { riskLevel: 'low', reason: 'checked' }],
+          ['POST', `${a}/notes/${UNKNOWN}/sharing`, { shared: true }],
         ] as const,
       };
     };
@@ -92,6 +94,7 @@ for (const backend of backends) {
         'application:transition',
         'application:transition',
         'risk:override',
+        'application:write',
       ];
       for (const [i, [method, url, body]] of list.entries()) {
         const res = await t.call(method, url, { token: t.noRightsToken, body });
@@ -174,6 +177,11 @@ for (const backend of backends) {
         ['POST', `${a}/notes`, { body: '' }],
         ['POST', `${a}/notes`, { body: '   \n ' }],
         ['POST', `${a}/notes`, { body: 'x'.repeat(10001) }],
+        ['POST', `${a}/notes`, { body: 'x', shared: 'yes' }],
+        ['POST', `${a}/notes/${UNKNOWN}/sharing`, {}],
+        ['POST', `${a}/notes/${UNKNOWN}/sharing`, { shared: 'yes' }],
+        ['POST', `${a}/notes/${UNKNOWN}/sharing`, { shared: true, notify: true }],
+        ['POST', `${a}/notes/not-a-uuid/sharing`, { shared: true }],
         ['GET', `${a}/notes?limit=500`, undefined],
         ['GET', '/api/v1/applications?owner=me', undefined],
         ['GET', '/api/v1/applications?programmeId=nope', undefined],
@@ -288,9 +296,9 @@ for (const backend of backends) {
       assert.deepEqual(app.programme, { id: programme.id, name: programme.name });
       assert.deepEqual(app.assignee, { id: staff.id, username: staff.username, displayName: 'Grace Hopper' });
       assert.deepEqual(app.subjects, [
-        { id: company.id, kind: 'entity', displayName: 'Acme Ltd', role: 'applicant' },
-        { id: director.id, kind: 'person', displayName: 'Zed Director', role: 'director' },
-        { id: director.id, kind: 'person', displayName: 'Zed Director', role: 'ubo' },
+        { id: company.id, kind: 'entity', displayName: 'Acme Ltd', role: 'applicant', addedBy: null },
+        { id: director.id, kind: 'person', displayName: 'Zed Director', role: 'director', addedBy: null },
+        { id: director.id, kind: 'person', displayName: 'Zed Director', role: 'ubo', addedBy: null },
       ]);
       assert.equal(app.version, 1);
 
@@ -521,6 +529,77 @@ for (const backend of backends) {
         ['third'],
       );
       assert.equal(second.json().nextCursor, null);
+    });
+
+    it('shares a note with the client and hides it again (audited, no text); the flag shows in the notes', async () => {
+      const app = await makeApplication(t.ctx);
+      const other = await makeApplication(t.ctx);
+      const url = `/api/v1/applications/${app.id}/notes`;
+      const internal = (await t.call('POST', url, { body: { body: 'Internal: check the PEP hit' } })).json();
+      assert.equal(internal.sharedWithClient, false);
+      assert.equal(internal.authorKind, 'staff');
+      assert.equal(internal.sharedAt, null);
+      const shared = await t.call('POST', url, {
+        body: { body: 'Please send the 2024 accounts', shared: true },
+      });
+      assert.equal(shared.statusCode, 201);
+      assert.equal(shared.json().sharedWithClient, true);
+      assert.match(shared.json().sharedBy, /^api_key:/);
+
+      const on = await t.call('POST', `${url}/${internal.id}/sharing`, { body: { shared: true } });
+      assert.equal(on.statusCode, 200, on.body);
+      assert.equal(on.json().sharedWithClient, true);
+      assert.ok(on.json().sharedAt);
+      const again = await t.call('POST', `${url}/${internal.id}/sharing`, { body: { shared: true } });
+      assert.equal(again.statusCode, 200, 'setting the same state is accepted');
+      const off = await t.call('POST', `${url}/${internal.id}/sharing`, { body: { shared: false } });
+      assert.equal(off.json().sharedWithClient, false);
+      const listed = (await t.call('GET', url)).json().items;
+      assert.deepEqual(
+        listed.map((n: { body: string; sharedWithClient: boolean }) => [n.body, n.sharedWithClient]),
+        [
+          ['Internal: check the PEP hit', false],
+          ['Please send the 2024 accounts', true],
+        ],
+      );
+      const events = (await auditOf(t.database.db, app.id)).filter((e) =>
+        e.type.startsWith('application.note'),
+      );
+      assert.deepEqual(
+        events.map((e) => [e.type, e.payload]),
+        [
+          ['application.note_added', { noteId: internal.id, length: 27 }],
+          ['application.note_added', { noteId: shared.json().id, length: 29, shared: true }],
+          ['application.note_sharing_changed', { noteId: internal.id, shared: true }],
+          ['application.note_sharing_changed', { noteId: internal.id, shared: false }],
+        ],
+        'one event per change; the no-op writes none',
+      );
+      assert.ok(!JSON.stringify(events).includes('PEP'));
+
+      // A note of another application, an unknown note, an application of another programme: 404.
+      const elsewhere = `/api/v1/applications/${other.id}/notes/${internal.id}/sharing`;
+      assert.equal((await t.call('POST', elsewhere, { body: { shared: true } })).statusCode, 404);
+      assert.equal(
+        (await t.call('POST', `${url}/${UNKNOWN}/sharing`, { body: { shared: true } })).statusCode,
+        404,
+      );
+      const { token: scoped } = await createApiKey(t.ctx, {
+        name: 'other programme',
+        rights: ['application:write'],
+        programmeIds: [other.programme.id],
+      });
+      assert.equal(
+        (await t.call('POST', `${url}/${internal.id}/sharing`, { token: scoped, body: { shared: true } }))
+          .statusCode,
+        404,
+      );
+      const row = await t.database.db
+        .selectFrom('application_notes')
+        .select('shared_with_client')
+        .where('id', '=', internal.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.shared_with_client, false, 'nothing changed by the refused calls');
     });
 
     it('lists applications with filters and keyset pagination', async () => {

@@ -11,6 +11,8 @@ import {
   DecisionView,
   NoteBody,
   NoteListQuery,
+  NoteParams,
+  NoteSharingBody,
   NoteView,
   SetRiskBody,
   SubjectRoleParams,
@@ -27,6 +29,7 @@ import {
   rejectDecision,
   removeApplicationSubject,
   setApplicationRisk,
+  shareApplicationNote,
   transitionApplication,
 } from '../../../modules/applications/index.ts';
 import { Page } from '../../../platform/pagination.ts';
@@ -161,5 +164,14 @@ export async function applicationsRoutes(app: App): Promise<void> {
       schema: { tags, params: IdParams, querystring: NoteListQuery, response: { 200: Page(NoteView) } },
     },
     async (req) => listApplicationNotes(req.ctx, req.params.id, req.query),
+  );
+  // Shows a note to the application's client organisation on the portal, or hides it again.
+  app.post(
+    '/applications/:id/notes/:noteId/sharing',
+    {
+      config: { access: 'application:write' },
+      schema: { tags, params: NoteParams, body: NoteSharingBody, response: { 200: NoteView } },
+    },
+    async (req) => shareApplicationNote(req.ctx, { ...req.body, ...req.params }),
   );
 }

@@ -41,15 +41,13 @@ import {
   stepUp,
   TotpEnrolmentView,
 } from '../../../modules/auth/sign-in/index.ts';
-import { beginAttempt, normaliseIp } from '../../../modules/auth/throttle/index.ts';
 import {
   activateStaffUser,
-  changePassword,
+  changeOwnPassword,
   ChangePasswordBody,
   completePasswordReset,
   maskMobile,
   TokenPasswordBody,
-  WrongCurrentPasswordError,
 } from '../../../modules/auth/users/index.ts';
 import type { App } from '../../shared/create-http-app.ts';
 import type { AuthServices } from '../auth-services.ts';
@@ -381,45 +379,23 @@ export async function authRoutes(app: App, opts: { auth: AuthServices }): Promis
     },
     async (req, reply) => {
       const actor = staff(req);
-      const now = new Date();
-      // The current password is a credential check: the same guard as sign-in.
-      const attempt = await beginAttempt(
-        deps.db,
+      await changeOwnPassword(
         {
-          scope: 'password',
-          account: actor.username,
-          ip: normaliseIp(req.ip),
-          now,
-          userId: actor.id,
-          requestId: req.id,
+          ctx: req.ctx,
+          hasher: auth.hasher,
+          passwordPolicy: auth.passwordPolicy,
+          notify: auth.mail.notifier(req.ctx),
+          throttle: deps.throttle,
         },
-        deps.throttle,
+        {
+          userId: actor.id,
+          username: actor.username,
+          ip: req.ip,
+          currentPassword: req.body.currentPassword,
+          newPassword: req.body.newPassword,
+          keepSessionId: actor.sessionId,
+        },
       );
-      if (!attempt.allowed) {
-        await auth.hasher.verifyPassword(null, req.body.currentPassword);
-        throw new WrongCurrentPasswordError();
-      }
-      try {
-        await changePassword(
-          {
-            ctx: req.ctx,
-            hasher: auth.hasher,
-            passwordPolicy: auth.passwordPolicy,
-            notify: auth.mail.notifier(req.ctx),
-          },
-          {
-            userId: actor.id,
-            currentPassword: req.body.currentPassword,
-            newPassword: req.body.newPassword,
-            keepSessionId: actor.sessionId,
-          },
-        );
-      } catch (err) {
-        if (err instanceof WrongCurrentPasswordError) await attempt.fail(now);
-        else await attempt.release();
-        throw err;
-      }
-      await attempt.succeed();
       return reply.code(204).send();
     },
   );

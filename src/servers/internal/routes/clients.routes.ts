@@ -46,6 +46,15 @@ const ClientUser = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   version: Type.Integer(),
 });
+const InvitationBody = Type.Object(
+  {
+    /** The application the client is asked to complete (of the user's organisation). */
+    applicationId: Type.Optional(Type.String({ format: 'uuid' })),
+    /** Also tell the user by SMS that the invitation is in their e-mail (the SMS has no link). */
+    sms: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 const CreateOrganisationBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
@@ -68,6 +77,7 @@ const InvitationSent = Type.Object({
   invitationId: Type.String({ format: 'uuid' }),
   expiresAt: Type.String({ format: 'date-time' }),
   mailed: Type.Boolean(),
+  smsSent: Type.Boolean(),
 });
 const ClientOrganisationBody = Type.Object(
   { organisationId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]) },
@@ -136,16 +146,21 @@ export async function clientsRoutes(app: App, opts: { invitations: InvitationMai
   app.post(
     '/client-users/:id/invitations',
     {
+      // The body is optional: a bare POST sends the plain invitation.
+      preValidation: async (req) => {
+        req.body ??= {};
+      },
       config: manage,
       schema: {
         tags,
         summary: 'Send a client user a new invitation (e-mailed; earlier open invitations are revoked)',
         params: IdParams,
+        body: InvitationBody,
         response: { 201: InvitationSent },
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await sendInvitation(req.ctx, opts.invitations, req.params.id)),
+      reply.code(201).send(await sendInvitation(req.ctx, opts.invitations, req.params.id, req.body ?? {})),
   );
 
   app.post(

@@ -18,4 +18,12 @@ export interface PortalOperation {
   issuesSession?: boolean;
   /** Clear the cookie whatever the answer (sign-out). */
   endsSession?: boolean;
+  /**
+   * The body is a raw file (`application/octet-stream`, file name percent-encoded in `X-File-Name`)
+   * streamed to the link as it arrives: never buffered, never written to disk, capped at
+   * `documents.maxUploadBytes` (client-routes.ts). Other bodies are JSON.
+   */
+  stream?: boolean;
+  /** Query parameters passed on to the link operation (single values, at most 200 characters each); others are dropped. */
+  query?: readonly string[];
 }

@@ -21,6 +21,10 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/login/cancel',
   'POST /api/v1/auth/activate',
   'POST /api/v1/auth/password-reset',
+  // The back office's pages and hashed assets (no data; the API behind them is not public).
+  'GET /',
+  'GET /*',
+  'GET /assets/:name',
 ]);
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
 

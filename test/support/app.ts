@@ -80,6 +80,8 @@ export interface StartTestAppOptions {
    * is configured, an address where nothing listens (uploads then fail closed).
    */
   scanner?: ClamdSettings;
+  /** Serve over TLS (for a real listener, e.g. the browser tests). */
+  https?: { cert: string; key: string } | undefined;
 }
 
 export async function startTestApp(backend: TestBackend, opts: StartTestAppOptions = {}): Promise<TestApp> {
@@ -105,7 +107,7 @@ export async function startTestApp(backend: TestBackend, opts: StartTestAppOptio
   const screening = new BuiltInScreeningProvider({ recheckMs: 0 });
   const app = await buildInternalApp(
     { config, database, keyring, auth, documents, screening },
-    { onRoute: opts.onRoute },
+    { onRoute: opts.onRoute, https: opts.https ?? null },
   );
   await app.ready();
   const tokenWith = async (rights: Right[]) => {

@@ -10,6 +10,7 @@ import { ApiKeyCache, authenticateApiKey } from '../../modules/api-keys/index.ts
 import { authenticateSession } from '../../modules/auth/sessions/index.ts';
 import { accessGate, bearerToken, CSRF_HEADER } from '../shared/access-gate.ts';
 import { createHttpApp, type App, type HttpAppOptions } from '../shared/create-http-app.ts';
+import { defaultWebDir, registerWebApp } from '../shared/web-app.ts';
 import type { InternalDeps } from './deps.ts';
 import { apiKeyRoutes } from './routes/api-keys.routes.ts';
 import { applicationsRoutes } from './routes/applications.routes.ts';
@@ -35,6 +36,8 @@ export interface BuildInternalAppOptions {
   https?: HttpAppOptions['https'];
   /** Observes every route as it is registered (the access-matrix test builds its table from this). */
   onRoute?: ((route: RouteOptions) => void) | undefined;
+  /** The built back office (default dist/web/backoffice). */
+  webDir?: string | undefined;
 }
 
 export async function buildInternalApp(
@@ -148,5 +151,10 @@ export async function buildInternalApp(
     },
     { prefix: '/api/v1' },
   );
+  // The back office: same origin as the API, so the session cookie and CSRF token just work.
+  await registerWebApp(app, {
+    dir: options.webDir ?? defaultWebDir('backoffice'),
+    reservedPrefixes: ['/api', '/link', '/healthz', '/readyz', '/assets'],
+  });
   return app;
 }

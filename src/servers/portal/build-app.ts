@@ -14,6 +14,7 @@ import type { Config } from '../../platform/config.ts';
 // Type-only: brings the `config.access` declaration without loading the gate (or the database).
 import type {} from '../shared/access-gate.ts';
 import { createHttpApp, type App } from '../shared/create-http-app.ts';
+import { defaultWebDir, registerWebApp } from '../shared/web-app.ts';
 import type { LinkClient, LinkPing } from './link-client.ts';
 import { portalClientRoutes } from './client-routes.ts';
 import cookie from '@fastify/cookie';
@@ -28,6 +29,8 @@ export interface BuildPortalAppOptions {
    * without this, anyone could turn the portal into a request pump against the internal server.
    */
   healthCacheMs?: number;
+  /** The built portal web app (default dist/web/portal). */
+  webDir?: string | undefined;
 }
 
 const HealthUp = Type.Object({
@@ -71,6 +74,12 @@ export async function buildPortalApp(opts: BuildPortalAppOptions): Promise<App> 
   await app.register(portalClientRoutes, {
     linkClient: opts.linkClient,
     maxUploadBytes: config.documents.maxUploadBytes,
+  });
+
+  // The portal's web pages: same origin as its client API.
+  await registerWebApp(app, {
+    dir: opts.webDir ?? defaultWebDir('portal'),
+    reservedPrefixes: ['/api', '/link', '/healthz', '/assets'],
   });
 
   const probeLink = coalesced(() => opts.linkClient.ping(), opts.healthCacheMs ?? 1000);

@@ -52,7 +52,6 @@ describe('the web apps in Chromium', { skip, timeout: 120_000 }, () => {
       '',
     );
     await assertAccessible(page, 'dashboard');
-    await screenshot(page, 'backoffice-dashboard');
     assert.deepEqual(watch.problems, []);
     await ctx.close();
   });

@@ -191,6 +191,11 @@ export type AuditEvent =
   | Ev<'session.rotated', { userId: string; secondFactor: string | null }>
   | Ev<'session.ended', { userId: string; reason: SessionEndReason }>
   | Ev<'audit.verified', { ok: boolean; checked: number; firstBadSeq: string | null }>
+  /** An export of the audit trail: the filters (ids and types only) and the range exported. */
+  | Ev<
+      'audit.exported',
+      { filters: Record<string, string>; count: number; firstSeq: string | null; lastSeq: string | null }
+    >
   | Ev<'auth.factor_enrolled', { factor: 'totp'; replaced: boolean }>
   | Ev<'auth.factor_removed', { factor: 'totp' }>
   | Ev<'auth.sms_code_sent', { expiresAt: string }>

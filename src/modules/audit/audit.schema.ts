@@ -14,12 +14,25 @@ export const AuditEventView = Type.Object({
 });
 export type AuditEventView = Static<typeof AuditEventView>;
 
+/** The search filters (every one given must hold). */
+const AuditFilterFields = {
+  type: Type.Optional(Type.String({ maxLength: 100 })),
+  targetType: Type.Optional(Type.String({ maxLength: 50 })),
+  targetId: Type.Optional(Type.String({ maxLength: 100 })),
+  /** An actor reference as stored (`staff:<id>`, `api_key:<id>`, `client:<id>`, `system:<label>`). */
+  actor: Type.Optional(Type.String({ maxLength: 200 })),
+  /** Events at or after this instant. */
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  /** Events before this instant. */
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+};
+
+export const AuditFilter = Type.Object(AuditFilterFields, { additionalProperties: false });
+export type AuditFilter = Static<typeof AuditFilter>;
+
 export const AuditQuery = Type.Object(
   {
-    type: Type.Optional(Type.String({ maxLength: 100 })),
-    targetType: Type.Optional(Type.String({ maxLength: 50 })),
-    targetId: Type.Optional(Type.String({ maxLength: 100 })),
-    actor: Type.Optional(Type.String({ maxLength: 200 })),
+    ...AuditFilterFields,
     afterSeq: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   },
@@ -34,3 +47,36 @@ export const AuditVerificationView = Type.Object({
   headHash: Type.String(),
   firstBad: Type.Union([Type.Object({ seq: Type.String(), reason: Type.String() }), Type.Null()]),
 });
+
+/** One exported event: the stored row, with the link to its predecessor so the chain can be re-checked. */
+export const AuditExportEvent = Type.Object({
+  seq: Type.String(),
+  id: Type.String({ format: 'uuid' }),
+  occurredAt: Type.String({ format: 'date-time' }),
+  type: Type.String(),
+  actor: Type.String(),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  targetType: Type.Union([Type.String(), Type.Null()]),
+  targetId: Type.Union([Type.String(), Type.Null()]),
+  payload: Type.Record(Type.String(), Type.Unknown()),
+  /** Hex SHA-256 of the previous row (all zeros for the first row of the trail). */
+  prevHash: Type.String(),
+  /** Hex SHA-256(prevHash ‖ RFC 8785 encoding of the other fields but hash and prevHash). */
+  hash: Type.String(),
+});
+
+/**
+ * The audit export document (`format: dossier.audit-export.v1`): the matching events oldest first,
+ * the filters used, and the head of the chain when exported. Each event's hash can be recomputed
+ * from its fields and prevHash; consecutive events of an unfiltered export link up to the head.
+ */
+export const AuditExportView = Type.Object({
+  format: Type.Literal('dossier.audit-export.v1'),
+  exportedAt: Type.String({ format: 'date-time' }),
+  exportedBy: Type.String(),
+  filters: AuditFilter,
+  head: Type.Object({ seq: Type.String(), hash: Type.String() }),
+  count: Type.Integer(),
+  events: Type.Array(AuditExportEvent),
+});
+export type AuditExportView = Static<typeof AuditExportView>;

@@ -1,17 +1,14 @@
 /** Audit trail search, newest first, keyset-paginated on seq. */
 import { Buffer } from 'node:buffer';
 import type { Ctx } from '../../platform/context.ts';
+import { whereAuditFilter } from './audit.filter.ts';
 import type { AuditEventView, AuditQuery } from './audit.schema.ts';
 
 export async function listAuditEvents(
   ctx: Ctx,
   query: AuditQuery,
 ): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
-  let q = ctx.db.selectFrom('audit_events').selectAll();
-  if (query.type) q = q.where('type', '=', query.type);
-  if (query.targetType) q = q.where('target_type', '=', query.targetType);
-  if (query.targetId) q = q.where('target_id', '=', query.targetId);
-  if (query.actor) q = q.where('actor', '=', query.actor);
+  let q = whereAuditFilter(ctx.db.selectFrom('audit_events').selectAll(), query);
   if (query.afterSeq) q = q.where('seq', '<', query.afterSeq);
   const rows = await q
     .orderBy('seq', 'desc')

@@ -17,4 +17,6 @@ export {
   type SnapshotRef,
 } from './screening-service.ts';
 export { listSubjectAlerts, resolveAlert, type AlertView as AlertRecord } from './alerts.ts';
+export { listAlertQueue } from './list-alert-queue.ts';
+export { listSubjectRuns } from './list-subject-runs.ts';
 export { enqueueDueRescreens, enqueueScreeningJob, reverseScreen, runScreeningJobs } from './monitoring.ts';

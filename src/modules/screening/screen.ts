@@ -35,6 +35,16 @@ async function storeRun(
     list: m.list,
     score: m.score,
     matchedName: m.matchedName,
+    nameScore: m.nameScore,
+    nameKind: m.nameKind,
+    // Kept for the analyst who decides the alert (the alert queue shows it); an identifier's
+    // detail names the matched number, which never goes into a stored run.
+    explanation: {
+      tokens: m.explanation.tokens,
+      qualifiers: m.explanation.qualifiers.map((q) =>
+        q.qualifier === 'identifier' ? { ...q, detail: 'identifier matched' } : q,
+      ),
+    },
   }));
   await inTransaction(ctx.db, async (tx) => {
     await tx

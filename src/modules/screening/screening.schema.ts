@@ -126,3 +126,41 @@ export const ResolveAlertBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const AlertQueueQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: false },
+);
+export type AlertQueueQuery = Static<typeof AlertQueueQuery>;
+
+/**
+ * An open alert in the cross-subject queue: the alert, its subject, and how the run that raised it
+ * matched the name (per-token explanation and qualifiers; null for runs stored before the
+ * explanation was kept, or from a provider that gives none).
+ */
+export const AlertQueueItemView = Type.Object({
+  ...AlertView.properties,
+  subject: Type.Object({
+    id: Type.String({ format: 'uuid' }),
+    kind: Type.String(),
+    displayName: Type.String(),
+  }),
+  nameScore: Type.Union([Type.Number(), Type.Null()]),
+  nameKind: Type.Union([Type.String(), Type.Null()]),
+  explanation: Type.Union([MatchView.properties.explanation, Type.Null()]),
+});
+export type AlertQueueItemView = Static<typeof AlertQueueItemView>;
+
+/** A stored screening run of a subject, for its history (what was screened, when, by whom, hits). */
+export const SubjectRunView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  createdBy: Type.String(),
+  threshold: Type.Union([Type.Number(), Type.Null()]),
+  lists: Type.Array(Type.String()),
+  hitCount: Type.Integer(),
+});
+export type SubjectRunView = Static<typeof SubjectRunView>;

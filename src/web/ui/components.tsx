@@ -123,3 +123,64 @@ export function PageTitle(props: { children: ReactNode }) {
 export function errorFor(errors: readonly FieldError[], path: string): string | null {
   return errors.find((e) => e.path === path)?.message ?? null;
 }
+
+/**
+ * The second-factor part of a form (sign-in, step-up, invitation): the choice of factor when there
+ * are several, the "send me a code" button for SMS, and the code field. Texts come from the
+ * caller's message file: `legend`, `factorName(f)`, `codeLabel(f)`, `sendSms`.
+ */
+export function SecondFactorFields<F extends string>(props: {
+  name: string;
+  factors: readonly F[];
+  factor: F;
+  onFactor: (f: F) => void;
+  code: string;
+  onCode: (code: string) => void;
+  onSendSms: () => void;
+  text: { legend: string; factorName: (f: F) => string; codeLabel: (f: F) => string; sendSms: string };
+  error?: string | null | undefined;
+  autoFocus?: boolean;
+}) {
+  return (
+    <>
+      {props.factors.length > 1 ? (
+        <fieldset className="field">
+          <legend>{props.text.legend}</legend>
+          {props.factors.map((f) => (
+            <label key={f}>
+              <input
+                type="radio"
+                name={`${props.name}-factor`}
+                value={f}
+                checked={props.factor === f}
+                onChange={() => {
+                  props.onFactor(f);
+                  props.onCode('');
+                }}
+              />{' '}
+              {props.text.factorName(f)}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      {props.factor === 'sms' ? (
+        <p>
+          <Button kind="secondary" onClick={props.onSendSms}>
+            {props.text.sendSms}
+          </Button>
+        </p>
+      ) : null}
+      <Field
+        label={props.text.codeLabel(props.factor)}
+        name={`${props.name}-code`}
+        value={props.code}
+        onChange={props.onCode}
+        autoComplete="one-time-code"
+        inputMode={props.factor === 'recovery' ? 'text' : 'numeric'}
+        required
+        error={props.error}
+        autoFocus={props.autoFocus}
+      />
+    </>
+  );
+}

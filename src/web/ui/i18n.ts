@@ -34,15 +34,24 @@ export function resourcesFrom(files: Record<string, unknown>): Resource {
   return out;
 }
 
+/**
+ * The locale for dates and numbers: the browser's own (en-GB, de-CH) when its language is the
+ * one shown, so a British user gets British dates from English messages.
+ */
+function formatLocale(): string {
+  const lang = i18next.language;
+  return (navigator.languages ?? [navigator.language]).find((l) => l.split('-')[0] === lang) ?? lang;
+}
+
 export function formatDate(iso: string | null | undefined, withTime = false): string {
   if (!iso) return '';
   const d = new Date(iso);
-  return new Intl.DateTimeFormat(i18next.language, {
+  return new Intl.DateTimeFormat(formatLocale(), {
     dateStyle: 'medium',
     ...(withTime ? { timeStyle: 'short' } : {}),
   }).format(d);
 }
 
 export function formatNumber(n: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(i18next.language, options).format(n);
+  return new Intl.NumberFormat(formatLocale(), options).format(n);
 }

@@ -1,8 +1,9 @@
 /**
- * Screening. Searching and screening subjects need `screening:run`; importing a list needs
- * `screening:lists`. A list upload is multipart/form-data: the text field `format` (and `ofacList`),
- * then the file part `file` (OFAC: also `alt`, `add`, `comments`); the parts are written to a
- * private temporary directory, imported, and removed.
+ * Screening. Searching and screening subjects, and the alerts (per subject, and the queue of open
+ * alerts across subjects), need `screening:run`; deciding an alert `screening:resolve`; importing a
+ * list needs `screening:lists`. A list upload is multipart/form-data: the text field `format` (and
+ * `ofacList`), then the file part `file` (OFAC: also `alt`, `add`, `comments`); the parts are
+ * written to a private temporary directory, imported, and removed.
  */
 import multipart from '@fastify/multipart';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -23,13 +24,19 @@ import {
   ScreenNameBody,
   screenSubject,
   AlertListQuery,
+  AlertQueueItemView,
+  AlertQueueQuery,
   AlertView,
+  listAlertQueue,
   listSubjectAlerts,
+  listSubjectRuns,
+  SubjectRunView,
   resolveAlert,
   ResolveAlertBody,
   type ListFormat,
 } from '../../../modules/screening/index.ts';
 import { AppError, validationError } from '../../../platform/errors.ts';
+import { Page } from '../../../platform/pagination.ts';
 import type { App } from '../../shared/create-http-app.ts';
 import { IdParams } from './common.ts';
 
@@ -181,6 +188,19 @@ export async function screeningRoutes(
     async (req, reply) => reply.code(201).send(await screenSubject(req.ctx, provider, req.params.id)),
   );
   app.get(
+    '/subjects/:id/screenings',
+    {
+      config: { access: 'screening:run' },
+      schema: {
+        tags: ['screening'],
+        description: "The subject's screening runs, newest first (the last 100).",
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(SubjectRunView) }) },
+      },
+    },
+    async (req) => listSubjectRuns(req.ctx, req.params.id),
+  );
+  app.get(
     '/subjects/:id/alerts',
     {
       config: { access: 'screening:run' },
@@ -192,6 +212,20 @@ export async function screeningRoutes(
       },
     },
     async (req) => listSubjectAlerts(req.ctx, req.params.id, req.query.status),
+  );
+  app.get(
+    '/screening/alerts',
+    {
+      config: { access: 'screening:run' },
+      schema: {
+        tags: ['screening'],
+        description:
+          "The open alerts of the subjects the caller sees (its programmes' subjects and those of their applications), highest score first, each with its subject and the per-token explanation of the run that raised it. Keyset-paginated (`cursor`).",
+        querystring: AlertQueueQuery,
+        response: { 200: Page(AlertQueueItemView) },
+      },
+    },
+    async (req) => listAlertQueue(req.ctx, req.query),
   );
   app.post(
     '/screening/alerts/:id/decision',

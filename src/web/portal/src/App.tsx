@@ -4,12 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { Button } from '../../ui/components.tsx';
 import { AREAS } from './areas.tsx';
+import { AfterInvitation, Invitation } from './pages/Invitation.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
 /** Pages reachable without a session (sign-in, the invitation link). */
 export const PUBLIC_ROUTES: { path: string; element: ReactNode }[] = [
   { path: '/sign-in', element: <SignIn /> },
+  { path: '/invitation', element: <Invitation /> },
 ];
 
 export function App() {
@@ -67,6 +69,7 @@ function Shell() {
               <Route key={a.path} path={a.routePath ?? a.path} element={a.element} />
             ))}
             <Route path="/sign-in" element={<Navigate to="/" replace />} />
+            <Route path="/invitation" element={<AfterInvitation />} />
             <Route path="*" element={<p>{t('notFound')}</p>} />
           </Routes>
         </main>

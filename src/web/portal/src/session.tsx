@@ -22,6 +22,15 @@ interface SessionState {
   refresh: () => Promise<void>;
   signedIn: (csrfToken: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** A step-up rotates the session: its new CSRF token replaces the old one. */
+  replaceCsrf: (csrfToken: string) => void;
+  /** Whether this user's role may change things (owner, contributor); the API decides anyway. */
+  canChange: boolean;
+}
+
+/** The CSRF token of this tab's session (for keepalive requests sent while the page unloads). */
+export function currentCsrf(): string | null {
+  return sessionStorage.getItem(CSRF_KEY);
 }
 
 const CSRF_KEY = 'dossier.portal.csrf';
@@ -60,7 +69,16 @@ export function SessionProvider(props: { children: ReactNode }) {
       setMe(null);
     }
   }, []);
-  return <Ctx.Provider value={{ me, loading, refresh, signedIn, signOut }}>{props.children}</Ctx.Provider>;
+  const replaceCsrf = useCallback((csrfToken: string) => {
+    sessionStorage.setItem(CSRF_KEY, csrfToken);
+    setCsrfToken(csrfToken);
+  }, []);
+  const canChange = me !== null && me.role !== 'read_only';
+  return (
+    <Ctx.Provider value={{ me, loading, refresh, signedIn, signOut, replaceCsrf, canChange }}>
+      {props.children}
+    </Ctx.Provider>
+  );
 }
 
 export function useSession(): SessionState {

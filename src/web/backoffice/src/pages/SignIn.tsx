@@ -1,18 +1,22 @@
 /**
  * Staff sign-in: username and password, then the second factor the account has (authenticator
- * code, SMS code, or a recovery code), unless the session started on a trusted network, which the
- * answer says and the page shows. One message for every failure, as the API gives it.
+ * code, SMS code, or a recovery code). An account with no second factor at all enrols an
+ * authenticator app on the spot (QR code and secret, then a code from the app) and is shown its
+ * new recovery codes once. A session started on a trusted network skips the second factor; the
+ * answer says so and the shell shows it. One message for every failure, as the API gives it.
  */
+import { QRCodeSVG } from 'qrcode.react';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../../../ui/api.ts';
-import { Alert, Button, Field, PageTitle } from '../../../ui/components.tsx';
+import { Alert, Button, Field, PageTitle, SecondFactorFields } from '../../../ui/components.tsx';
 import { useSession, type StaffSession } from '../session.tsx';
 
 type Factor = 'totp' | 'sms' | 'recovery';
+type SignedIn = StaffSession & { recoveryCodes?: string[]; recoveryCodesRemaining?: number };
 type LoginAnswer =
-  | ({ status: 'signed_in' } & StaffSession)
+  | ({ status: 'signed_in' } & SignedIn)
   | {
       status: 'second_factor_required';
       factors: Factor[];
@@ -20,24 +24,41 @@ type LoginAnswer =
       mobile: string | null;
     };
 
+/** Few enough recovery codes left that the user should make new ones. */
+const FEW_CODES = 3;
+
+type Step =
+  | { kind: 'password' }
+  | { kind: 'factor'; factors: Factor[]; mobile: string | null }
+  | { kind: 'enrol'; uri: string; secret: string }
+  | { kind: 'after'; session: SignedIn };
+
 export function SignIn() {
   const { t } = useTranslation('signin');
   const { signedIn } = useSession();
   const navigate = useNavigate();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [step, setStep] = useState<{ factors: Factor[]; mobile: string | null } | null>(null);
+  const [step, setStep] = useState<Step>({ kind: 'password' });
   const [factor, setFactor] = useState<Factor>('totp');
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [info, setInfo] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const done = (s: StaffSession) => {
-    signedIn(s);
-    if (s.session.secondFactor === null) sessionStorage.setItem('dossier.trustedSkip', '1');
+  const enter = (s: StaffSession) => {
+    // The shell shows a banner for a session that skipped the second factor on a trusted network.
+    if (s.session.secondFactor === 'trusted_network' || s.session.secondFactor === null)
+      sessionStorage.setItem('dossier.trustedSkip', '1');
     else sessionStorage.removeItem('dossier.trustedSkip');
+    signedIn(s);
     void navigate('/', { replace: true });
+  };
+  const done = (s: SignedIn) => {
+    // New recovery codes (after a first enrolment) or few left: say so before going on.
+    if (s.recoveryCodes?.length || (s.recoveryCodesRemaining ?? FEW_CODES + 1) <= FEW_CODES)
+      setStep({ kind: 'after', session: s });
+    else enter(s);
   };
   const failed = (err: unknown) => {
     setError(err instanceof ApiError ? err.message : t('unavailable'));
@@ -46,16 +67,25 @@ export function SignIn() {
   const submitPassword = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    setInfo(null);
     setBusy(true);
     try {
       const r = await api<LoginAnswer>('/api/v1/auth/login', {
         method: 'POST',
         body: { username, password },
       });
-      if (r.status === 'signed_in') return done(r);
-      setStep({ factors: r.factors, mobile: r.mobile });
-      setFactor(r.factors[0] ?? 'totp');
       setPassword('');
+      if (r.status === 'signed_in') return done(r);
+      if (r.enrolmentRequired) {
+        const e = await api<{ otpauthUri: string; secret: string }>('/api/v1/auth/login/enrolment', {
+          method: 'POST',
+        });
+        setFactor('totp');
+        setStep({ kind: 'enrol', uri: e.otpauthUri, secret: e.secret });
+        return;
+      }
+      setStep({ kind: 'factor', factors: r.factors, mobile: r.mobile });
+      setFactor(r.factors[0] ?? 'totp');
     } catch (err) {
       failed(err);
     } finally {
@@ -67,7 +97,7 @@ export function SignIn() {
     setError(null);
     try {
       await api('/api/v1/auth/login/sms', { method: 'POST' });
-      setInfo(t('smsSent', { mobile: step?.mobile ?? '' }));
+      setInfo(t('smsSent', { mobile: step.kind === 'factor' ? (step.mobile ?? '') : '' }));
     } catch (err) {
       failed(err);
     }
@@ -79,24 +109,59 @@ export function SignIn() {
     setBusy(true);
     try {
       done(
-        await api<StaffSession>('/api/v1/auth/login/second-factor', {
+        await api<SignedIn>('/api/v1/auth/login/second-factor', {
           method: 'POST',
           body: { factor, code: code.trim() },
         }),
       );
     } catch (err) {
       failed(err);
+      setCode('');
     } finally {
       setBusy(false);
     }
   };
 
+  const cancel = async () => {
+    setError(null);
+    setInfo(null);
+    try {
+      await api('/api/v1/auth/login/cancel', { method: 'POST' });
+    } catch {
+      // The sign-in dies on its own within minutes; starting again is what matters.
+    }
+    setCode('');
+    setStep({ kind: 'password' });
+  };
+
+  const factorText = {
+    legend: t('factor'),
+    factorName: (f: Factor) => t(`factors.${f}`),
+    codeLabel: (f: Factor) => t(`codeLabel.${f}`),
+    sendSms: t('sendSms'),
+  };
+
+  const codeField = (
+    <Field
+      label={t(`codeLabel.${factor}`)}
+      name="code"
+      value={code}
+      onChange={setCode}
+      autoComplete="one-time-code"
+      inputMode={factor === 'recovery' ? 'text' : 'numeric'}
+      required
+      autoFocus
+    />
+  );
+
   return (
     <main className="centered" id="main">
-      <PageTitle>{t('title')}</PageTitle>
+      <PageTitle>
+        {step.kind === 'enrol' ? t('enrol.title') : step.kind === 'after' ? t('after.title') : t('title')}
+      </PageTitle>
       {error ? <Alert kind="error">{error}</Alert> : null}
       {info ? <Alert kind="info">{info}</Alert> : null}
-      {!step ? (
+      {step.kind === 'password' ? (
         <form onSubmit={submitPassword} noValidate>
           <Field
             label={t('username')}
@@ -120,46 +185,67 @@ export function SignIn() {
             {t('continue')}
           </Button>
         </form>
-      ) : (
+      ) : step.kind === 'factor' ? (
         <form onSubmit={submitCode} noValidate>
-          {step.factors.length > 1 ? (
-            <fieldset className="field">
-              <legend>{t('factor')}</legend>
-              {step.factors.map((f) => (
-                <label key={f}>
-                  <input
-                    type="radio"
-                    name="factor"
-                    value={f}
-                    checked={factor === f}
-                    onChange={() => setFactor(f)}
-                  />{' '}
-                  {t(`factors.${f}`)}
-                </label>
-              ))}
-            </fieldset>
-          ) : null}
-          {factor === 'sms' ? (
-            <p>
-              <Button kind="secondary" onClick={() => void sendSms()}>
-                {t('sendSms')}
-              </Button>
-            </p>
-          ) : null}
-          <Field
-            label={t(`codeLabel.${factor}`)}
-            name="code"
-            value={code}
-            onChange={setCode}
-            autoComplete="one-time-code"
-            inputMode={factor === 'recovery' ? 'text' : 'numeric'}
-            required
+          <SecondFactorFields
+            name="signin"
+            factors={step.factors}
+            factor={factor}
+            onFactor={setFactor}
+            code={code}
+            onCode={setCode}
+            onSendSms={() => void sendSms()}
+            text={factorText}
             autoFocus
           />
-          <Button type="submit" busy={busy}>
-            {t('signIn')}
-          </Button>
+          <div className="signin-actions">
+            <Button type="submit" busy={busy}>
+              {t('signIn')}
+            </Button>
+            <Button kind="secondary" onClick={() => void cancel()}>
+              {t('startAgain')}
+            </Button>
+          </div>
         </form>
+      ) : step.kind === 'enrol' ? (
+        <form onSubmit={submitCode} noValidate>
+          <p>{t('enrol.intro')}</p>
+          <div className="signin-qr">
+            <QRCodeSVG value={step.uri} size={192} marginSize={2} title={t('enrol.qr')} role="img" />
+          </div>
+          <p>
+            {t('enrol.manual')} <code className="signin-secret">{step.secret}</code>
+          </p>
+          {codeField}
+          <div className="signin-actions">
+            <Button type="submit" busy={busy}>
+              {t('enrol.submit')}
+            </Button>
+            <Button kind="secondary" onClick={() => void cancel()}>
+              {t('startAgain')}
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <div>
+          {step.session.recoveryCodes?.length ? (
+            <>
+              <Alert kind="info">{t('after.codesOnce')}</Alert>
+              <ul aria-label={t('after.codesLabel')} className="signin-codes">
+                {step.session.recoveryCodes.map((c) => (
+                  <li key={c}>
+                    <code>{c}</code>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <Alert kind="info">
+              {t('after.fewLeft', { count: step.session.recoveryCodesRemaining ?? 0 })}
+            </Alert>
+          )}
+          <Button onClick={() => enter(step.session)}>{t('after.continue')}</Button>
+        </div>
       )}
     </main>
   );

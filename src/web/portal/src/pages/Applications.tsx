@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { api } from '../../../ui/api.ts';
 import { PageTitle } from '../../../ui/components.tsx';
 import { formatDate } from '../../../ui/i18n.ts';
+import { humanise } from '../format.ts';
 
 interface ClientApplication {
   id: string;
@@ -42,7 +43,7 @@ export function Applications() {
                     <Link to={`/applications/${a.id}`}>{a.reference}</Link>
                   </td>
                   <td>{a.programme}</td>
-                  <td>{a.status}</td>
+                  <td>{humanise(a.status)}</td>
                   <td>{formatDate(a.updatedAt)}</td>
                 </tr>
               ))}

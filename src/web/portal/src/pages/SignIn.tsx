@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../../../ui/api.ts';
-import { Alert, Button, Field, PageTitle } from '../../../ui/components.tsx';
+import { Alert, Button, Field, PageTitle, SecondFactorFields } from '../../../ui/components.tsx';
 import { useSession } from '../session.tsx';
 
 type Factor = 'totp' | 'sms';
@@ -98,38 +98,20 @@ export function SignIn() {
         </form>
       ) : (
         <form onSubmit={submitCode} noValidate>
-          {step.factors.length > 1 ? (
-            <fieldset className="field">
-              <legend>{t('factor')}</legend>
-              {step.factors.map((f) => (
-                <label key={f}>
-                  <input
-                    type="radio"
-                    name="factor"
-                    value={f}
-                    checked={factor === f}
-                    onChange={() => setFactor(f)}
-                  />{' '}
-                  {t(`factors.${f}`)}
-                </label>
-              ))}
-            </fieldset>
-          ) : null}
-          {factor === 'sms' ? (
-            <p>
-              <Button kind="secondary" onClick={() => void sendSms()}>
-                {t('sendSms')}
-              </Button>
-            </p>
-          ) : null}
-          <Field
-            label={t(`codeLabel.${factor}`)}
-            name="code"
-            value={code}
-            onChange={setCode}
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            required
+          <SecondFactorFields
+            name="signin"
+            factors={step.factors}
+            factor={factor}
+            onFactor={setFactor}
+            code={code}
+            onCode={setCode}
+            onSendSms={() => void sendSms()}
+            text={{
+              legend: t('factor'),
+              factorName: (f) => t(`factors.${f}`),
+              codeLabel: (f) => t(`codeLabel.${f}`),
+              sendSms: t('sendSms'),
+            }}
             autoFocus
           />
           <Button type="submit" busy={busy}>

@@ -1,0 +1,2 @@
+export * from './dashboard.schema.ts';
+export { getDashboard } from './get-dashboard.ts';

@@ -1,0 +1,479 @@
+/**
+ * Staff users (right `user:manage`): search and page through them, create one (the API e-mails the
+ * activation link; this page never sees it), and for the chosen user: disable or enable, e-mail a
+ * password-reset link, end their sessions, assign roles (with `role:manage`), and lift a sign-in
+ * delay. Every change may ask for the second factor again.
+ */
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { api } from '../../../../ui/api.ts';
+import { Alert, Button, Field, PageTitle } from '../../../../ui/components.tsx';
+import { formatDate, formatNumber } from '../../../../ui/i18n.ts';
+import { useSession } from '../../session.tsx';
+import {
+  CheckField,
+  ConfirmAction,
+  fieldError,
+  ProblemAlert,
+  SelectField,
+  useAction,
+  useLoad,
+  type RoleView,
+  type StaffUserView,
+} from './admin-ui.tsx';
+
+interface UserPage {
+  items: StaffUserView[];
+  nextCursor: string | null;
+}
+
+export function AdminUsers() {
+  const { t } = useTranslation('admin');
+  const [params, setParams] = useSearchParams();
+  const selected = params.get('user');
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState('');
+  const [query, setQuery] = useState({ q: '', status: '' });
+  const [rows, setRows] = useState<StaffUserView[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const loader = useAction();
+
+  const load = useCallback(
+    async (cursor: string | null) => {
+      const qs = new URLSearchParams({ limit: '50' });
+      if (query.q) qs.set('q', query.q);
+      if (query.status) qs.set('status', query.status);
+      if (cursor) qs.set('cursor', cursor);
+      const page = await loader.run('load', () => api<UserPage>(`/api/v1/users?${qs}`));
+      if (!page) return;
+      setRows((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
+      setNext(page.nextCursor);
+    },
+    [query],
+  );
+  useEffect(() => {
+    void load(null);
+  }, [load]);
+
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    setQuery({ q: q.trim(), status });
+  };
+  const select = (id: string | null) => {
+    const p = new URLSearchParams(params);
+    if (id) p.set('user', id);
+    else p.delete('user');
+    setParams(p);
+  };
+  const changed = (u: StaffUserView) => setRows((prev) => prev?.map((x) => (x.id === u.id ? u : x)) ?? null);
+
+  return (
+    <>
+      <PageTitle>{t('users.title')}</PageTitle>
+      <section aria-labelledby="users-list">
+        <h2 id="users-list">{t('users.listTitle')}</h2>
+        <form onSubmit={search} className="admin-inline-form" role="search" aria-label={t('users.search')}>
+          <Field label={t('users.searchLabel')} name="q" value={q} onChange={setQ} />
+          <SelectField label={t('users.status')} name="status" value={status} onChange={setStatus}>
+            <option value="">{t('users.anyStatus')}</option>
+            <option value="active">{t('users.statuses.active')}</option>
+            <option value="disabled">{t('users.statuses.disabled')}</option>
+          </SelectField>
+          <Button type="submit">{t('users.search')}</Button>
+        </form>
+        <ProblemAlert error={loader.error} />
+        {rows === null ? (
+          <p role="status">{t('common.loading')}</p>
+        ) : rows.length === 0 ? (
+          <p>{t('users.none')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="admin-sr-only">{t('users.listTitle')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('users.username')}</th>
+                  <th scope="col">{t('users.displayName')}</th>
+                  <th scope="col">{t('users.email')}</th>
+                  <th scope="col">{t('users.status')}</th>
+                  <th scope="col">{t('common.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((u) => (
+                  <tr
+                    key={u.id}
+                    aria-current={u.id === selected ? 'true' : undefined}
+                    className={u.id === selected ? 'admin-selected' : undefined}
+                  >
+                    <th scope="row">{u.username}</th>
+                    <td>{u.displayName}</td>
+                    <td>{u.email}</td>
+                    <td>
+                      {t(`users.statuses.${u.status}`)}
+                      {!u.activated ? ` (${t('users.notActivated')})` : ''}
+                    </td>
+                    <td>
+                      <Button kind="secondary" onClick={() => select(u.id)}>
+                        {t('users.manage', { name: u.username })}
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {next ? (
+          <Button kind="secondary" busy={loader.busy === 'load'} onClick={() => void load(next)}>
+            {t('common.more')}
+          </Button>
+        ) : null}
+      </section>
+
+      {selected ? (
+        <UserDetail key={selected} id={selected} onChanged={changed} onClose={() => select(null)} />
+      ) : null}
+
+      <CreateUser
+        onCreated={(u) => {
+          setRows((prev) => [u, ...(prev ?? [])]);
+          select(u.id);
+        }}
+      />
+      <LiftDelay />
+    </>
+  );
+}
+
+function CreateUser(props: { onCreated: (u: StaffUserView) => void }) {
+  const { t } = useTranslation('admin');
+  const action = useAction();
+  const empty = { username: '', displayName: '', email: '', mobile: '' };
+  const [v, setV] = useState(empty);
+  const [done, setDone] = useState<{ name: string; expiresAt: string; emailed: boolean } | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setDone(null);
+    const r = await action.run('create', () =>
+      api<{ user: StaffUserView; activation: { expiresAt: string; emailed: boolean } }>('/api/v1/users', {
+        method: 'POST',
+        body: {
+          username: v.username.trim(),
+          displayName: v.displayName.trim(),
+          email: v.email.trim(),
+          ...(v.mobile.trim() ? { mobile: v.mobile.trim() } : {}),
+        },
+      }),
+    );
+    if (!r) return;
+    setDone({ name: r.user.username, ...r.activation });
+    setV(empty);
+    props.onCreated(r.user);
+  };
+  return (
+    <section aria-labelledby="user-create">
+      <h2 id="user-create">{t('users.createTitle')}</h2>
+      <p>{t('users.createIntro')}</p>
+      {done ? (
+        <Alert kind={done.emailed ? 'success' : 'error'}>
+          {done.emailed
+            ? t('users.activationSent', { name: done.name, date: formatDate(done.expiresAt, true) })
+            : t('users.activationNotSent', { name: done.name })}
+        </Alert>
+      ) : null}
+      <ProblemAlert error={action.error} />
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <Field
+          label={t('users.username')}
+          name="username"
+          value={v.username}
+          onChange={(username) => setV({ ...v, username })}
+          error={fieldError(action.error, 'username')}
+          autoComplete="off"
+          required
+        />
+        <Field
+          label={t('users.displayName')}
+          name="displayName"
+          value={v.displayName}
+          onChange={(displayName) => setV({ ...v, displayName })}
+          error={fieldError(action.error, 'displayName')}
+          required
+        />
+        <Field
+          label={t('users.email')}
+          name="email"
+          type="email"
+          value={v.email}
+          onChange={(email) => setV({ ...v, email })}
+          error={fieldError(action.error, 'email')}
+          autoComplete="off"
+          required
+        />
+        <Field
+          label={t('users.mobile')}
+          name="mobile"
+          type="tel"
+          inputMode="tel"
+          value={v.mobile}
+          onChange={(mobile) => setV({ ...v, mobile })}
+          error={fieldError(action.error, 'mobile')}
+          hint={t('users.mobileHint')}
+        />
+        <Button type="submit" busy={action.busy === 'create'}>
+          {t('users.create')}
+        </Button>
+      </form>
+    </section>
+  );
+}
+
+interface SessionItem {
+  id: string;
+  stage: string;
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  secondFactor: string | null;
+  ip: string | null;
+}
+
+function UserDetail(props: { id: string; onChanged: (u: StaffUserView) => void; onClose: () => void }) {
+  const { t } = useTranslation('admin');
+  const { can, current } = useSession();
+  const user = useLoad<StaffUserView>(`/api/v1/users/${props.id}`);
+  const sessions = useLoad<{ items: SessionItem[] }>(`/api/v1/users/${props.id}/sessions`);
+  const action = useAction();
+  const [message, setMessage] = useState<string | null>(null);
+  const [u, setU] = useState<StaffUserView | null>(null);
+  useEffect(() => setU(user.data), [user.data]);
+
+  const act = async (key: string, call: () => Promise<StaffUserView>, ok: (u: StaffUserView) => string) => {
+    setMessage(null);
+    const r = await action.run(key, call);
+    if (!r) return;
+    setU(r);
+    props.onChanged(r);
+    setMessage(ok(r));
+    sessions.reload();
+  };
+
+  if (user.error) return <ProblemAlert error={user.error} />;
+  if (!u) return <p role="status">{t('common.loading')}</p>;
+  const self = current?.user.id === u.id;
+  const live = sessions.data?.items.filter((s) => s.stage === 'active').length ?? 0;
+
+  return (
+    <section aria-labelledby="user-detail" className="admin-panel">
+      <h2 id="user-detail">{t('users.detailTitle', { name: u.displayName, username: u.username })}</h2>
+      {message ? <Alert kind="success">{message}</Alert> : null}
+      <ProblemAlert error={action.error} />
+      <dl className="admin-facts">
+        <dt>{t('users.status')}</dt>
+        <dd>
+          {t(`users.statuses.${u.status}`)}
+          {u.disabledAt ? ` (${formatDate(u.disabledAt, true)})` : ''}
+        </dd>
+        <dt>{t('users.activated')}</dt>
+        <dd>{u.activated ? t('common.yes') : t('users.notActivated')}</dd>
+        <dt>{t('users.email')}</dt>
+        <dd>{u.email}</dd>
+        <dt>{t('users.mobile')}</dt>
+        <dd>{u.mobileMasked ?? t('common.none')}</dd>
+        <dt>{t('users.passwordChangedAt')}</dt>
+        <dd>{u.passwordChangedAt ? formatDate(u.passwordChangedAt, true) : t('common.never')}</dd>
+        <dt>{t('users.liveSessions')}</dt>
+        <dd>{sessions.data ? formatNumber(live) : '…'}</dd>
+      </dl>
+      <div className="admin-actions">
+        {u.status === 'active' ? (
+          self ? null : (
+            <ConfirmAction
+              kind="danger"
+              label={t('users.disable')}
+              question={t('users.disableQuestion', { name: u.username })}
+              confirmLabel={t('users.disableConfirm')}
+              busy={action.busy === 'disable'}
+              onConfirm={() =>
+                act(
+                  'disable',
+                  () => api<StaffUserView>(`/api/v1/users/${u.id}/disable`, { method: 'POST' }),
+                  (x) => t('users.disabled', { name: x.username }),
+                )
+              }
+            />
+          )
+        ) : (
+          <Button
+            kind="secondary"
+            busy={action.busy === 'enable'}
+            onClick={() =>
+              void act(
+                'enable',
+                () => api<StaffUserView>(`/api/v1/users/${u.id}/enable`, { method: 'POST' }),
+                (x) => t('users.enabled', { name: x.username }),
+              )
+            }
+          >
+            {t('users.enable')}
+          </Button>
+        )}
+        <Button
+          kind="secondary"
+          busy={action.busy === 'reset'}
+          onClick={() =>
+            void (async () => {
+              setMessage(null);
+              const r = await action.run('reset', () =>
+                api<{ expiresAt: string; emailed: boolean }>(`/api/v1/users/${u.id}/password-reset`, {
+                  method: 'POST',
+                }),
+              );
+              if (r)
+                setMessage(
+                  r.emailed
+                    ? t('users.resetSent', { date: formatDate(r.expiresAt, true) })
+                    : t('users.resetNotSent'),
+                );
+            })()
+          }
+        >
+          {u.activated ? t('users.reset') : t('users.resendActivation')}
+        </Button>
+        <ConfirmAction
+          label={t('users.endSessions')}
+          question={t('users.endSessionsQuestion', { name: u.username })}
+          confirmLabel={t('users.endSessionsConfirm')}
+          busy={action.busy === 'sessions'}
+          onConfirm={async () => {
+            setMessage(null);
+            const r = await action.run('sessions', () =>
+              api<{ ended: number }>(`/api/v1/users/${u.id}/sessions`, { method: 'DELETE' }),
+            );
+            if (r) {
+              setMessage(t('users.sessionsEnded', { count: r.ended }));
+              sessions.reload();
+            }
+          }}
+        />
+        {can('audit:read') ? (
+          <Link to={`/admin/audit?actor=${encodeURIComponent(`staff:${u.id}`)}`}>{t('users.auditLink')}</Link>
+        ) : null}
+        <Button kind="secondary" onClick={props.onClose}>
+          {t('common.close')}
+        </Button>
+      </div>
+      {can('role:manage') ? <UserRoles userId={u.id} username={u.username} /> : null}
+    </section>
+  );
+}
+
+function UserRoles(props: { userId: string; username: string }) {
+  const { t } = useTranslation('admin');
+  const all = useLoad<{ items: RoleView[] }>('/api/v1/roles');
+  const held = useLoad<{ items: RoleView[] }>(`/api/v1/users/${props.userId}/roles`);
+  const [chosen, setChosen] = useState<string[] | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const action = useAction();
+  useEffect(() => {
+    if (held.data) setChosen(held.data.items.map((r) => r.id));
+  }, [held.data]);
+  const names = useMemo(() => new Map(all.data?.items.map((r) => [r.id, r.name]) ?? []), [all.data]);
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setMessage(null);
+    const r = await action.run('save', () =>
+      api<{ items: RoleView[] }>(`/api/v1/users/${props.userId}/roles`, {
+        method: 'PUT',
+        body: { roleIds: chosen ?? [] },
+      }),
+    );
+    if (r) {
+      setChosen(r.items.map((x) => x.id));
+      setMessage(t('users.rolesSaved', { name: props.username }));
+    }
+  };
+
+  return (
+    <form onSubmit={(e) => void save(e)} noValidate>
+      <fieldset className="admin-rights-group">
+        <legend>{t('users.rolesOf', { name: props.username })}</legend>
+        {message ? <Alert kind="success">{message}</Alert> : null}
+        <ProblemAlert
+          error={action.error ?? all.error ?? held.error}
+          roleName={(id) => names.get(id)}
+          userName={(id) => (id === props.userId ? props.username : undefined)}
+        />
+        {all.data && chosen ? (
+          all.data.items.map((r) => (
+            <CheckField
+              key={r.id}
+              name="roles"
+              label={r.name}
+              hint={r.rights.join(', ')}
+              checked={chosen.includes(r.id)}
+              onChange={(on) => setChosen(on ? [...chosen, r.id] : chosen.filter((x) => x !== r.id))}
+            />
+          ))
+        ) : (
+          <p role="status">{t('common.loading')}</p>
+        )}
+        <Button type="submit" busy={action.busy === 'save'}>
+          {t('users.saveRoles')}
+        </Button>
+      </fieldset>
+    </form>
+  );
+}
+
+function LiftDelay() {
+  const { t } = useTranslation('admin');
+  const action = useAction();
+  const [kind, setKind] = useState<'username' | 'ip'>('username');
+  const [value, setValue] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setMessage(null);
+    const r = await action.run('lift', () =>
+      api<{ cleared: number }>('/api/v1/auth/delays/lift', {
+        method: 'POST',
+        body: kind === 'username' ? { username: value.trim() } : { ip: value.trim() },
+      }),
+    );
+    if (r) setMessage(t('users.delayLifted', { count: r.cleared }));
+  };
+  return (
+    <section aria-labelledby="lift-delay">
+      <h2 id="lift-delay">{t('users.delayTitle')}</h2>
+      <p>{t('users.delayIntro')}</p>
+      {message ? <Alert kind="success">{message}</Alert> : null}
+      <ProblemAlert error={action.error} />
+      <form onSubmit={(e) => void submit(e)} noValidate className="admin-inline-form">
+        <SelectField
+          label={t('users.delayKind')}
+          name="delay-kind"
+          value={kind}
+          onChange={(v) => setKind(v === 'ip' ? 'ip' : 'username')}
+        >
+          <option value="username">{t('users.delayByUsername')}</option>
+          <option value="ip">{t('users.delayByIp')}</option>
+        </SelectField>
+        <Field
+          label={kind === 'username' ? t('users.username') : t('users.ip')}
+          name="delay-value"
+          value={value}
+          onChange={setValue}
+          error={fieldError(action.error, kind)}
+          required
+        />
+        <Button type="submit" busy={action.busy === 'lift'}>
+          {t('users.liftDelay')}
+        </Button>
+      </form>
+    </section>
+  );
+}

@@ -29,9 +29,9 @@ function sameness(body: string): unknown {
   return rest;
 }
 
-function median(xs: number[]): number {
+function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s[Math.floor((s.length - 1) * q)]!;
 }
 
 const MOBILE = '+447700900123';
@@ -123,7 +123,7 @@ for (const backend of backends) {
       assert.ok(ipDelay.length >= 1);
     });
 
-    it('unknown user, wrong password and delayed account: same status and body; median times within 20%', async (tc) => {
+    it('unknown user, wrong password and delayed account: same status and body; times within 20%', async (tc) => {
       const wrongUser = await createStaff(t, { totp: true });
       const delayedUser = await createStaff(t, { totp: true });
       const delayedIp = '198.51.100.40';
@@ -132,7 +132,11 @@ for (const backend of backends) {
       const bodies = new Set<string>();
       const statuses = new Set<number>();
       let round = 0;
-      /** One measurement: interleaved requests of the three kinds, medians in ms. */
+      /**
+       * One measurement: interleaved requests of the three kinds; the lower quartile of each, in ms.
+       * A real difference (a skipped password hash) shifts every quantile by the hash time; noise
+       * from other processes on the CPU only ever adds time, so it disturbs the lower quartile least.
+       */
       const measure = async () => {
         const times: Record<'unknown' | 'wrong' | 'delayed', number[]> = {
           unknown: [],
@@ -164,13 +168,17 @@ for (const backend of backends) {
           // Keep the wrong-password user below its own delay (not timed).
           await t.call('POST', '/api/v1/auth/delays/lift', { body: { username: wrongUser.username } });
         }
-        return { unknown: median(times.unknown), wrong: median(times.wrong), delayed: median(times.delayed) };
+        return {
+          unknown: quantile(times.unknown, 0.25),
+          wrong: quantile(times.wrong, 0.25),
+          delayed: quantile(times.delayed, 0.25),
+        };
       };
-      // Other test files share the CPU: a measurement disturbed by them is taken again (up to 3
+      // Other test files share the CPU: a measurement disturbed by them is taken again (up to 5
       // times). A real timing difference shows in every measurement.
       const seen: string[] = [];
       let within = false;
-      for (let attempt = 0; attempt < 3 && !within; attempt++) {
+      for (let attempt = 0; attempt < 5 && !within; attempt++) {
         const m = await measure();
         const lo = Math.min(m.unknown, m.wrong, m.delayed);
         const hi = Math.max(m.unknown, m.wrong, m.delayed);
@@ -179,8 +187,8 @@ for (const backend of backends) {
       }
       assert.deepEqual([...statuses], [401]);
       assert.equal(bodies.size, 1, [...bodies].join('\n'));
-      tc.diagnostic(`medians (ms), unknown/wrong/delayed: ${seen.join(' ')}`);
-      assert.ok(within, `medians differ by more than 20%: ${seen.join(' ')}`);
+      tc.diagnostic(`lower quartiles (ms), unknown/wrong/delayed: ${seen.join(' ')}`);
+      assert.ok(within, `lower quartiles differ by more than 20%: ${seen.join(' ')}`);
       const reasons = new Set(
         (await auditOf(t, 'auth.sign_in_failed')).map((r) => (r.payload as { reason: string }).reason),
       );

@@ -35,6 +35,7 @@ import {
 } from '../support/browser.ts';
 import { backends } from '../support/db.ts';
 import { makeApplication, makeProgramme } from '../support/factories-applications.ts';
+import { createPerson } from '../support/factories-subjects.ts';
 
 const skip = browserSkip();
 
@@ -293,6 +294,19 @@ describe('the back office in Chromium', { skip, timeout: 240_000 }, () => {
     const confirm = page2.getByRole('button', { name: 'Confirm: Approved' });
     await confirm.waitFor();
     await page2.getByText('Source of funds confirmed by the bank statement.').waitFor();
+    // Who prepared the decision and wrote the note, by name (not "another staff user").
+    const preparerName = (
+      await w.t.database.db
+        .selectFrom('staff_users')
+        .select('display_name')
+        .where('id', '=', preparer.id)
+        .executeTakeFirstOrThrow()
+    ).display_name;
+    await page2.getByText(`Prepared by ${preparerName} on `).waitFor();
+    await page2
+      .locator('.apps-note-meta')
+      .filter({ hasText: `${preparerName}, ` })
+      .waitFor();
     await assertAccessible(page2, 'application detail (approver)');
     await screenshot(page2, 'backoffice-application');
     await page2.getByLabel('Reason for your decision (optional)').fill('Checked the file');
@@ -302,6 +316,18 @@ describe('the back office in Chromium', { skip, timeout: 240_000 }, () => {
       .filter({ hasText: 'Decision confirmed: the application is now Approved.' })
       .waitFor();
     await page2.getByRole('cell', { name: 'Confirmed' }).waitFor();
+    const historyRow = page2.getByRole('row').filter({ hasText: 'Confirmed' });
+    assert.match(await historyRow.innerText(), new RegExp(`${preparerName},[^]*You,`));
+
+    // The dashboard's risk links filter on the server: the request carries the filter, and only
+    // the open medium-risk file comes back.
+    const listed = page2.waitForRequest(
+      (r) => /\/api\/v1\/applications\?/.test(r.url()) && /riskLevel=medium/.test(r.url()),
+    );
+    await page2.goto(`${w.backofficeUrl}/applications?risk=medium&open=1`);
+    assert.match((await listed).url(), /open=true/);
+    await page2.getByRole('status').filter({ hasText: '1 application shown.' }).waitFor();
+    assert.equal(await page2.getByRole('table').getByRole('row').count(), 2, 'a header row and one file');
     const row = await w.t.database.db
       .selectFrom('applications')
       .select('status')
@@ -356,5 +382,123 @@ describe('the back office in Chromium', { skip, timeout: 240_000 }, () => {
       const id = (added.json() as { id: string }).id;
       await w.t.call('DELETE', `/api/v1/trusted-networks/${id}`);
     }
+  });
+
+  it('at 1280×800 no back-office page scrolls sideways, long content included', async () => {
+    // Separation of duties keeps case work and administration apart: one user of each.
+    const analyst = await createStaff(w.t, {
+      totp: true,
+      rights: ['application:read', 'application:write', 'subject:read', 'screening:run', 'document:view'],
+    });
+    const admin = await createStaff(w.t, {
+      totp: true,
+      rights: [
+        'user:manage',
+        'role:manage',
+        'api-key:manage',
+        'trusted-network:manage',
+        'programme:members',
+        'programme:read',
+        'audit:read',
+        'client:manage',
+      ],
+    });
+    await setProgrammeMembers(w.t.ctx, programme.id, [preparer.id, approver.id, analyst.id]);
+    // Content that tends to push a page wider than the window: long unbroken words and names.
+    const longWord = `https://documents.example.test/${'statement-2024-'.repeat(12)}final.pdf`;
+    const person = await createPerson(w.t.ctx, {
+      programmeId: programme.id,
+      givenNames: 'Maximiliana-Konstantina-Bartholomea',
+      familyName: 'Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh',
+    });
+    const application = await makeApplication(w.t.ctx, {
+      programmeId: programme.id,
+      applicantId: person.id,
+    });
+    const url = `/api/v1/applications/${application.id}`;
+    await w.t.call('POST', `${url}/notes`, { body: { body: `See ${longWord} for the source of funds.` } });
+    await w.t.call('POST', `${url}/transitions`, { body: { to: 'in_review' } });
+    await w.t.call('POST', `${url}/transitions`, { body: { to: 'approved', reason: longWord } });
+
+    const visits: [TestStaff, [string, string][]][] = [
+      [
+        analyst,
+        [
+          ['/', 'Dashboard'],
+          ['/applications', 'Applications'],
+          [`/applications/${application.id}`, `Application ${application.reference}`],
+          ['/subjects', 'Subjects'],
+          [`/subjects/${person.id}`, ''],
+          ['/alerts', ''],
+          ['/account/sessions', 'Sessions and security'],
+        ],
+      ],
+      [
+        admin,
+        [
+          ['/', 'Dashboard'],
+          ['/admin/users', ''],
+          ['/admin/roles', ''],
+          ['/admin/programme-members', ''],
+          ['/admin/trusted-networks', ''],
+          ['/admin/api-keys', ''],
+          ['/admin/audit', ''],
+          ['/admin/clients', ''],
+        ],
+      ],
+    ];
+    const wide: string[] = [];
+    for (const [staff, pages] of visits) {
+      const ctx = await w.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await ctx.newPage();
+      const watch = watchPage(page);
+      await signIn(page, staff);
+      for (const [path, heading] of pages) {
+        await page.goto(`${w.backofficeUrl}${path}`);
+        await page.getByRole('heading', { level: 1, ...(heading ? { name: heading } : {}) }).waitFor();
+        await page.waitForLoadState('networkidle');
+        await page.getByText('Loading…', { exact: true }).waitFor({ state: 'detached' });
+        const m = await page.evaluate(() => {
+          type El = {
+            tagName: string;
+            className: unknown;
+            parentElement: El | null;
+            scrollWidth: number;
+            clientWidth: number;
+            getBoundingClientRect(): { right: number };
+            contains(o: El): boolean;
+          };
+          const g = globalThis as unknown as {
+            document: {
+              documentElement: { scrollWidth: number; clientWidth: number };
+              querySelectorAll(s: string): El[];
+            };
+            getComputedStyle(e: El): { overflowX: string };
+          };
+          const { scrollWidth, clientWidth } = g.document.documentElement;
+          // What sticks out of the window, or whose text does (a long unbroken word), outside any
+          // scrolling box; the innermost such elements say what to fix.
+          const out = (e: El) =>
+            e.getBoundingClientRect().right > clientWidth + 1 ||
+            (e.scrollWidth > e.clientWidth + 1 && g.getComputedStyle(e).overflowX === 'visible');
+          const contained = (e: El) => {
+            for (let p = e.parentElement; p; p = p.parentElement)
+              if (g.getComputedStyle(p).overflowX !== 'visible') return true;
+            return false;
+          };
+          const wide = [...g.document.querySelectorAll('body *')].filter((e) => out(e) && !contained(e));
+          const culprits = wide
+            .filter((e) => !wide.some((o) => o !== e && e.contains(o)))
+            .slice(0, 5)
+            .map((e) => `${e.tagName.toLowerCase()}.${String(e.className)}`);
+          return { scrollWidth, clientWidth, culprits };
+        });
+        if (m.scrollWidth > m.clientWidth)
+          wide.push(`${path}: ${m.scrollWidth} > ${m.clientWidth} (${m.culprits.join(', ')})`);
+      }
+      assert.deepEqual(watch.problems, []);
+      await ctx.close();
+    }
+    assert.deepEqual(wide, [], 'pages wider than a 1280 px window');
   });
 });

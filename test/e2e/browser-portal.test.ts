@@ -5,14 +5,18 @@
  * about and sees what is missing; completes a questionnaire (an error shown at the field inside a
  * repeating group, a draft saved explicitly and on leaving the page, then submitted); uploads a
  * requested document with a progress bar (scanned by the real clamd); answers a request's details
- * (its due date shown); confirms a meeting; adds a related party and writes to the case officer.
+ * (its due date shown); confirms a meeting; adds, changes (every detail) and removes related parties
+ * and writes to the case officer; uploads any document from the Documents page (who, which type,
+ * the file); removes the authenticator; changes the password and signs in with the new one; is
+ * told clearly, without a form, when an invitation link is invalid or already used; and completes
+ * a questionnaire with the keyboard only (Tab, Enter, typing), the focus visible at every stop.
  * Every page: no CSP violation or script error, no serious or critical accessibility violation; the
  * main pages also at 375 px without sideways scrolling. Screenshots for the README.
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { requireClamd, testClamdSettings } from '../../src/platform/clamav/test-clamd.ts';
 import { PORTAL_COOKIE } from '../../src/servers/portal/client-routes.ts';
 import { controlClock, totpAt } from '../support/auth.ts';
@@ -89,6 +93,47 @@ const sideways = (page: Page) =>
     return d.documentElement.scrollWidth - d.documentElement.clientWidth;
   });
 
+/** The browser globals these tests read inside the page (the test code has no DOM types). */
+interface PageGlobals {
+  document: { activeElement: PageElement | null; body: PageElement };
+  getComputedStyle(el: PageElement): { outlineStyle: string; outlineWidth: string };
+}
+interface PageElement {
+  tagName: string;
+  id: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+
+/** What has the focus, and whether a focus indicator (a 2 px outline at least) is visible on it. */
+const focusState = (page: Page) =>
+  page.evaluate(() => {
+    const g = globalThis as unknown as PageGlobals;
+    const el = g.document.activeElement;
+    if (!el || el === g.document.body) return { what: 'nothing', visible: false };
+    const style = g.getComputedStyle(el);
+    const what = `${el.tagName.toLowerCase()} ${el.getAttribute('type') ?? ''} "${(
+      el.getAttribute('aria-label') ??
+      el.textContent ??
+      ''
+    ).slice(0, 40)}"`;
+    return { what, visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+  });
+
+const isFocused = (target: Locator) =>
+  target.evaluate((el) => el === (globalThis as unknown as PageGlobals).document.activeElement);
+
+/** Presses Tab until `target` has the focus, checking at every stop that the focus is visible. */
+async function tabTo(page: Page, target: Locator, max = 80): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focusState(page);
+    assert.ok(f.visible, `Tab ${i + 1} towards ${String(target)}: the focus is not visible on ${f.what}`);
+    if (await isFocused(target)) return;
+  }
+  assert.fail(`${String(target)} was not reached with Tab`);
+}
+
 describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
   let w: WebStack;
   let ctx: BrowserContext;
@@ -101,6 +146,9 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
   let userId: string;
   let email: string;
   let orgId: string;
+  let usedInvitation: string;
+  let totpSecret: string;
+  let clock: ReturnType<typeof controlClock>;
 
   before(async () => {
     w = await startWebStack(backends[0]!);
@@ -155,6 +203,7 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
     assert.equal(assigned.statusCode, 201, assigned.body);
     assignmentId = assigned.json().id;
 
+    clock = controlClock(w.t);
     ctx = await w.newContext();
     page = await ctx.newPage();
     watch = watchPage(page);
@@ -172,6 +221,7 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
     const mail = [...w.t.mailOutbox.messages()].reverse().find((m) => m.to === email)!;
     const link = /(https?:\/\/\S+)?\/invitation#token=([A-Za-z0-9_-]+)/.exec(mail.text);
     assert.ok(link, 'the e-mail carries the invitation link');
+    usedInvitation = link[2]!;
     await page.goto(`${w.portalUrl}/invitation#token=${link[2]}`);
     await page.getByRole('heading', { name: 'Welcome to the client portal' }).waitFor();
     await page.getByRole('button', { name: /Send me a code by SMS/ }).waitFor();
@@ -282,6 +332,91 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
     assert.deepEqual(unexpected(watch), []);
   });
 
+  it('a questionnaire with the keyboard only: fill, add a group entry, save the draft, submit; the focus always visible', async () => {
+    const app = (await w.staffCall('GET', `/api/v1/applications/${appId}`)).json();
+    const keyboardForm = {
+      key: 'keyboard-questionnaire',
+      title: 'Keyboard questionnaire',
+      fields: [
+        { key: 'company_name', kind: 'text', label: 'Trading name', required: true, maxLength: 200 },
+        { key: 'listed', kind: 'boolean', label: 'Is the company listed?', required: true },
+        {
+          key: 'officers',
+          kind: 'group',
+          label: 'Officers',
+          required: true,
+          repeat: { min: 1, max: 5 },
+          fields: [
+            { key: 'name', kind: 'text', label: 'Officer name', required: true },
+            { key: 'born', kind: 'date', label: 'Officer date of birth', required: true, relative: 'past' },
+          ],
+        },
+      ],
+    };
+    const form = await w.staffCall('POST', `/api/v1/programmes/${app.programme.id}/forms`, {
+      key: keyboardForm.key,
+      title: keyboardForm.title,
+      definition: keyboardForm,
+    });
+    assert.equal(form.statusCode, 201, form.body);
+    assert.equal((await w.staffCall('POST', `/api/v1/forms/${form.json().id}/publish`)).statusCode, 200);
+    const assigned = await w.staffCall('POST', `/api/v1/applications/${appId}/forms`, {
+      formId: form.json().id,
+    });
+    assert.equal(assigned.statusCode, 201, assigned.body);
+    const keyboardAssignment = assigned.json().id as string;
+
+    await page.goto(`${w.portalUrl}/applications/${appId}`);
+    await page.getByRole('heading', { name: 'What is missing' }).waitFor();
+    // From the application to the questionnaire: Tab to its link, Enter.
+    await tabTo(
+      page,
+      page.getByRole('link', { name: 'Complete the questionnaire “Keyboard questionnaire”' }),
+    );
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Keyboard questionnaire' }).waitFor();
+    await tabTo(page, page.getByLabel('Trading name'));
+    await page.keyboard.type('Acme Keys Ltd');
+    // A radio group is one Tab stop (its first option when none is chosen); arrows choose in it.
+    await tabTo(page, page.getByRole('radio', { name: 'Yes' }));
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getByRole('radio', { name: 'No' }).isChecked(), true);
+    // Adding an entry takes the focus to its first question.
+    await tabTo(page, page.getByRole('button', { name: 'Add an entry to “Officers”' }));
+    await page.keyboard.press('Enter');
+    const officer = page.getByLabel('Officer name');
+    await officer.waitFor();
+    assert.ok(await isFocused(officer), 'the new entry’s first question has the focus');
+    assert.ok((await focusState(page)).visible);
+    await page.keyboard.type('Grace Hopper');
+    const born = page.getByLabel('Officer date of birth');
+    await tabTo(page, born);
+    // Day and month alike: the segments' order follows Chromium's own locale, not the page's.
+    await page.keyboard.type('05051906');
+    assert.equal(await born.inputValue(), '1906-05-05');
+    await tabTo(page, page.getByRole('button', { name: 'Save draft' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Draft saved at' }).waitFor();
+    const draft = await w.t.database.db
+      .selectFrom('form_drafts')
+      .select('saved_at')
+      .where('assignment_id', '=', keyboardAssignment)
+      .executeTakeFirst();
+    assert.ok(draft, 'the draft is stored');
+    await tabTo(page, page.getByRole('button', { name: 'Submit answers' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'your answers were submitted' }).waitFor();
+    // The buttons are gone: the focus is on the confirmation, not lost at the top of the page.
+    const after = await focusState(page);
+    assert.notEqual(after.what, 'nothing');
+    assert.match(after.what, /your answers were submitted/);
+    const staff = await w.staffCall('GET', `/api/v1/applications/${appId}/forms`);
+    const mine = staff.json().items.find((i: { id: string }) => i.id === keyboardAssignment);
+    assert.equal(mine.status, 'submitted');
+    await assertAccessible(page, 'questionnaire submitted with the keyboard');
+    assert.deepEqual(unexpected(watch), []);
+  });
+
   it('a requested document is uploaded with a progress bar and completes its item', async () => {
     await page.goto(`${w.portalUrl}/applications/${appId}`);
     const request = page.getByRole('article', { name: 'Periodic review 2027' });
@@ -303,6 +438,53 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
     await page.getByRole('cell', { name: /Pässport scan\.pdf/ }).waitFor();
     await page.getByText('Waiting for review').waitFor();
     await assertAccessible(page, 'documents');
+    assert.deepEqual(unexpected(watch), []);
+  });
+
+  it('the Documents page uploads any document: who it is about, its type (those for that party), the file, with a progress bar', async () => {
+    await page.goto(`${w.portalUrl}/applications/${appId}/documents`);
+    const section = page.getByRole('region', { name: 'Upload a document' });
+    await section.waitFor();
+    // Nothing chosen: each missing choice is named at its field.
+    await section.getByRole('button', { name: 'Upload' }).click();
+    await section.getByText('Choose who the document is about.').waitFor();
+    assert.equal(await section.getByLabel('Who the document is about').getAttribute('aria-invalid'), 'true');
+    assert.equal(await section.getByLabel('Type of document').getAttribute('aria-invalid'), 'true');
+    await section.getByLabel('Who the document is about').selectOption({ label: 'Ada Lovelace' });
+    const type = section.getByLabel('Type of document');
+    await type.locator('option', { hasText: 'Proof of address' }).waitFor({ state: 'attached' });
+    // Only the types that apply to a person.
+    assert.equal(await type.locator('option', { hasText: 'Company registry extract' }).count(), 0);
+    await type.selectOption({ label: 'Proof of address' });
+    // A refusal of the server at its field: the expiry before the issue.
+    await section.getByLabel(/^Date of issue/).fill('2026-05-01');
+    await section.getByLabel(/^Date of expiry/).fill('2020-01-01');
+    await section.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'Council tax bill.pdf',
+      mimeType: 'application/pdf',
+      buffer: samplePdf('bill'),
+    });
+    await section.getByRole('button', { name: 'Upload' }).click();
+    const expiry = section.getByLabel(/^Date of expiry/);
+    await section.locator('.field-error').first().waitFor();
+    assert.equal(await expiry.getAttribute('aria-invalid'), 'true');
+    await expiry.fill('');
+    await section.getByRole('button', { name: 'Upload' }).click();
+    await section
+      .getByRole('status')
+      .filter({ hasText: 'Received Council tax bill.pdf' })
+      .waitFor({ timeout: 30_000 });
+    const bar = section.getByRole('progressbar', { name: 'Uploading Council tax bill.pdf' });
+    assert.equal(await bar.getAttribute('aria-valuenow'), '100');
+    // Listed at once, with its type and who it is about.
+    const row = page.getByRole('row').filter({ hasText: 'Council tax bill.pdf' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /Proof of address[\s\S]*About Ada Lovelace/);
+    const staff = await w.staffCall('GET', `/api/v1/applications/${appId}/documents`);
+    const doc = staff.json().items.find((d: { type: string }) => d.type === 'proof_of_address');
+    assert.ok(doc, `staff see the proof of address: ${staff.body}`);
+    await assertAccessible(page, 'documents with the upload form');
+    await screenshot(page, 'portal-documents-upload');
     assert.deepEqual(unexpected(watch), []);
   });
 
@@ -385,8 +567,104 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
     assert.deepEqual(unexpected(watch), []);
   });
 
+  it('related parties: one is changed in every detail (an error at its field first), another added and removed', async () => {
+    await page.getByRole('link', { name: 'Related parties' }).click();
+    const grace = page.getByRole('article', { name: 'Grace Hopper' });
+    await grace.getByRole('button', { name: 'Change Grace Hopper' }).click();
+    const form = grace.locator('form');
+    await form.getByRole('heading', { name: 'Change Grace Hopper' }).waitFor();
+    // The date of birth is masked: left empty, it stays as it is.
+    await form.getByText('On file: Born in 1906. Leave empty to keep it.').waitFor();
+    await form.getByLabel(/^Place of birth/).fill('New York');
+    await form.getByLabel(/^Gender/).selectOption('female');
+    await form.getByLabel(/^Other names/).fill('Amazing Grace');
+    // Adding a nationality or an address moves the focus to it.
+    await form.getByRole('button', { name: 'Add a nationality' }).click();
+    const nationality = form.getByLabel('Nationality 1');
+    assert.ok(await isFocused(nationality), 'the new nationality has the focus');
+    await nationality.selectOption('US');
+    await form.getByRole('button', { name: 'Add an address' }).click();
+    assert.ok(await isFocused(form.getByLabel('Type of address')), 'the new address has the focus');
+    await form.getByLabel('Address line 1', { exact: true }).fill('1 Navy Yard');
+    await form.getByLabel('Town or city').fill('Arlington');
+    await form.getByLabel(/^Postcode/).fill('22202');
+    await form.getByLabel('Country', { exact: true }).selectOption('US');
+    await form.getByLabel(/^E-mail addresses/).fill('grace@acme.test');
+    const phones = form.getByLabel(/^Phone numbers/);
+    await phones.fill('555 0100');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    // The server's error for /subject/contact/phones/0, at the phone field.
+    await form.locator('.field-error').first().waitFor();
+    assert.equal(await phones.getAttribute('aria-invalid'), 'true');
+    const phoneError = (await phones.getAttribute('aria-describedby'))!.split(' ')[0]!;
+    // In words, not the schema's pattern.
+    assert.match(
+      await page.locator(`[id="${phoneError}"]`).innerText(),
+      /international format starting with \+/,
+    );
+    await assertAccessible(page, 'party form with a field error');
+    await phones.fill('+1 703 555 0100');
+    await screenshot(page, 'portal-party-edit');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Grace Hopper was changed.' }).waitFor();
+    await grace.getByText('1 Navy Yard, 22202 Arlington, United States').waitFor();
+    assert.equal(await grace.locator('form').count(), 0, 'the form is closed after saving');
+
+    const stored = await w.t.database.db
+      .selectFrom('subjects')
+      .select(['profile'])
+      .where('display_name', '=', 'Grace Hopper')
+      .executeTakeFirstOrThrow();
+    const profile = (
+      typeof stored.profile === 'string' ? JSON.parse(stored.profile) : stored.profile
+    ) as Record<string, unknown>;
+    assert.equal(profile.placeOfBirth, 'New York');
+    assert.equal(profile.gender, 'female');
+    assert.deepEqual(profile.otherNames, ['Amazing Grace']);
+    assert.deepEqual(profile.nationalities, ['US']);
+    assert.deepEqual(profile.addresses, [
+      { type: 'residential', lines: ['1 Navy Yard'], city: 'Arlington', postcode: '22202', country: 'US' },
+    ]);
+    assert.deepEqual(profile.contact, { emails: ['grace@acme.test'], phones: ['+17035550100'] });
+    assert.equal(profile.dateOfBirth, '1906-12-09', 'the masked date of birth is kept');
+
+    // A corporate director is added, then removed.
+    await page.getByRole('button', { name: 'Add a related party' }).click();
+    const add = page
+      .locator('form')
+      .filter({ has: page.getByRole('heading', { name: 'Add a related party' }) });
+    await add.getByRole('radio', { name: 'A company or other legal entity' }).check();
+    await add.getByLabel('Registered name').fill('Hopper Holdings Ltd');
+    await add.getByLabel('Registration number').fill('HH-1906');
+    await add.getByLabel('Country of registration').selectOption('GB');
+    await add.getByLabel('Date of incorporation').fill('1999-03-01');
+    await add.getByLabel(/^Legal form/).fill('Private limited company');
+    await add.getByRole('checkbox', { name: 'Director' }).check();
+    await add.getByRole('button', { name: 'Add the party' }).click();
+    await page.getByRole('status').filter({ hasText: 'Hopper Holdings Ltd was added.' }).waitFor();
+    const holdings = page.getByRole('article', { name: 'Hopper Holdings Ltd' });
+    await holdings.getByText('Private limited company').waitFor();
+    await holdings.getByRole('button', { name: 'Remove Hopper Holdings Ltd' }).click();
+    await holdings.getByText('Remove Hopper Holdings Ltd from this application?').waitFor();
+    await assertAccessible(page, 'party removal confirmation');
+    await holdings.getByRole('button', { name: 'Yes, remove' }).click();
+    await page.getByRole('status').filter({ hasText: 'Hopper Holdings Ltd was removed.' }).waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Hopper Holdings Ltd' }).count(), 0);
+    // The confirmation has the focus (the button used is gone with the card).
+    assert.match((await focusState(page)).what, /Hopper Holdings Ltd was removed/);
+    const links = await w.t.database.db
+      .selectFrom('application_subjects as s')
+      .innerJoin('subjects as j', 'j.id', 's.subject_id')
+      .select('j.display_name')
+      .where('s.application_id', '=', appId)
+      .execute();
+    assert.ok(!links.some((l) => l.display_name === 'Hopper Holdings Ltd'), 'no longer on the application');
+    assert.ok(links.some((l) => l.display_name === 'Grace Hopper'));
+    assert.deepEqual(unexpected(watch), []);
+  });
+
   it('the account page adds an authenticator app after a step-up with an SMS code', async () => {
-    controlClock(w.t).advance(61_000); // past the cooldown of the invitation's SMS code
+    clock.advance(61_000); // past the cooldown of the invitation's SMS code
     // The sign-in's second factor is older than the step-up window (as after a while on the portal).
     await w.t.database.db
       .updateTable('sessions')
@@ -415,12 +693,102 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
       /^data:image\/png;base64,/,
     );
     const secret = (await page.locator('code').innerText()).trim();
+    totpSecret = secret;
     await assertAccessible(page, 'authenticator enrolment');
     await page.getByLabel('Code from your authenticator app').fill(totpAt(secret, new Date()));
     await page.getByRole('button', { name: 'Finish setting up' }).click();
     await page.getByRole('status').filter({ hasText: 'The authenticator app is set up.' }).waitFor();
     await page.getByText(/In use since/).waitFor();
     assert.deepEqual(unexpected(watch), []);
+  });
+
+  it('the authenticator app is removed after a step-up with an authenticator code', async () => {
+    // The step-up of the enrolment is old by now.
+    await w.t.database.db
+      .updateTable('sessions')
+      .set({ second_factor_at: new Date(Date.now() - 3_600_000) })
+      .where('user_id', '=', userId)
+      .where('ended_at', 'is', null)
+      .execute();
+    clock.advance(61_000); // a TOTP step after the enrolment's code (steps are single use)
+    await page.getByRole('button', { name: 'Remove the authenticator app' }).click();
+    await page.getByText('Remove the authenticator app? You will then sign in with codes by SMS.').waitFor();
+    await page.getByRole('button', { name: 'Yes, remove it' }).click();
+    await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+    // Both factors are offered; the authenticator is the first choice.
+    assert.equal(await page.getByRole('radio', { name: 'Authenticator app' }).isChecked(), true);
+    await page.getByLabel('Code from your authenticator app').fill(totpAt(totpSecret, clock.now()));
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'The authenticator app was removed.' }).waitFor();
+    await page.getByText('Not set up').waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.getByText('Not set up').waitFor();
+    assert.equal(await page.getByText(/In use since/).count(), 0);
+    await assertAccessible(page, 'account after removing the authenticator');
+    assert.deepEqual(unexpected(watch), []);
+  });
+
+  it('the password is changed (a wrong current one refused at its field), then the client signs in with the new one', async () => {
+    const NEW_PASSWORD = 'seven lanterns drift over harbour 19';
+    const section = page.getByRole('region', { name: 'Password' });
+    await section.getByLabel('Current password').fill('not my password at all');
+    await section.getByLabel(/^New password/).fill(NEW_PASSWORD);
+    await section.getByLabel('Repeat the new password').fill(NEW_PASSWORD);
+    await section.getByRole('button', { name: 'Change password' }).click();
+    const current = section.getByLabel('Current password');
+    await section.locator('.field-error').first().waitFor();
+    assert.equal(await current.getAttribute('aria-invalid'), 'true');
+    await current.fill(PASSWORD);
+    await section.getByRole('button', { name: 'Change password' }).click();
+    await section.getByRole('status').filter({ hasText: 'Your password was changed.' }).waitFor();
+    assert.equal(await current.inputValue(), '', 'the fields are cleared');
+    await assertAccessible(page, 'password changed');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to the client portal' }).waitFor();
+    // The old password no longer works.
+    await page.getByLabel('Username or e-mail').fill('ada.owner');
+    await page.getByLabel(/^Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.equal(await page.getByLabel('Code from the SMS').count(), 0);
+    await page.getByLabel(/^Password/).fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    clock.advance(61_000); // past the cooldown of the step-up's SMS code
+    await page.getByRole('button', { name: 'Send me a code by SMS' }).click();
+    await page.getByRole('status').filter({ hasText: 'A code was sent' }).waitFor();
+    const code = w.t.smsOutbox
+      .messages()
+      .at(-1)!
+      .body.match(/(\d{6})/)![1]!;
+    await page.getByLabel('Code from the SMS').fill(code);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your applications' }).waitFor();
+    assert.deepEqual(unexpected(watch), []);
+  });
+
+  it('an invalid or already used invitation link: a clear message and the way to sign in, no form', async () => {
+    const other = await w.newContext();
+    const op = await other.newPage();
+    const otherWatch = watchPage(op);
+    for (const token of ['x'.repeat(43), usedInvitation]) {
+      await op.goto(`${w.portalUrl}/invitation#token=${token}`);
+      await op.getByRole('heading', { name: 'Welcome to the client portal' }).waitFor();
+      await op
+        .getByRole('alert')
+        .filter({ hasText: 'This invitation link cannot be used: it was already used, it has expired' })
+        .waitFor();
+      assert.equal(await op.getByRole('textbox').count(), 0, 'no form');
+      assert.equal(await op.getByRole('button').count(), 0, 'no button');
+      await op.getByRole('link', { name: 'Go to the sign-in page' }).waitFor();
+      await assertAccessible(op, 'invalid invitation');
+    }
+    await screenshot(op, 'portal-invitation-invalid');
+    await op.getByRole('link', { name: 'Go to the sign-in page' }).click();
+    await op.getByRole('heading', { name: 'Sign in to the client portal' }).waitFor();
+    assert.deepEqual(otherWatch.problems, []);
+    await other.close();
   });
 
   it('a read-only user sees the application without any change control', async () => {
@@ -446,6 +814,9 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
     await rp.goto(`${w.portalUrl}/applications/${appId}/parties`);
     await rp.getByRole('heading', { name: 'Grace Hopper' }).waitFor();
     assert.equal(await rp.getByRole('button', { name: /Add a related party|Change|Remove/ }).count(), 0);
+    await rp.goto(`${w.portalUrl}/applications/${appId}/documents`);
+    await rp.getByRole('cell', { name: /Pässport scan\.pdf/ }).waitFor();
+    assert.equal(await rp.getByRole('heading', { name: 'Upload a document' }).count(), 0);
     await rp.goto(`${w.portalUrl}/applications/${appId}/messages`);
     await rp.getByText('The passport was uploaded today.').waitFor();
     assert.equal(await rp.getByRole('button', { name: 'Send' }).count(), 0);

@@ -56,6 +56,7 @@ const ENTRIES: Record<string, Entry> = {
   'GET /applications': { kind: 'org' },
   'GET /applications/:id': { kind: 'org' },
   'GET /applications/:id/documents': { kind: 'org' },
+  'GET /applications/:id/document-types': { kind: 'org' },
   'POST /applications/:id/documents': {
     kind: 'org',
     change: true,

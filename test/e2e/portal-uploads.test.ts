@@ -446,6 +446,81 @@ for (const backend of backends) {
       assert.deepEqual(after.blobs, before.blobs);
     });
 
+    it("the document types of A's application: code and label only, by subject kind; B and others' ids get 404", async () => {
+      const types = (as: ClientSession | null, applicationId: string, subjectId?: string) =>
+        s.portalCall(
+          'GET',
+          `/api/v1/applications/${applicationId}/document-types${subjectId ? `?subjectId=${subjectId}` : ''}`,
+          as ? { as } : {},
+        );
+      const programme = await s.t.database.db
+        .selectFrom('applications as a')
+        .innerJoin('programmes as p', 'p.id', 'a.programme_id')
+        .select('p.document_types')
+        .where('a.id', '=', appA)
+        .executeTakeFirstOrThrow();
+      const all = await types(a, appA);
+      assert.equal(all.statusCode, 200, all.body);
+      assert.deepEqual(
+        all.json().items,
+        programme.document_types.map((t) => ({ code: t.code, label: t.label })),
+        'every type of the programme, in its order, code and label only',
+      );
+      assert.ok(all.json().items.some((t: { code: string }) => t.code === 'registry_extract'));
+
+      // For the (person) main subject: no entity-only type.
+      const person = await types(a, appA, subjectA);
+      assert.equal(person.statusCode, 200, person.body);
+      const codes = person.json().items.map((t: { code: string }) => t.code);
+      assert.ok(codes.includes('passport'));
+      assert.ok(!codes.includes('registry_extract'));
+      // For an entity the firm added to the application: no person-only type.
+      const entity = await s.staffCall('POST', '/api/v1/subjects', {
+        kind: 'entity',
+        registeredName: 'Types Holdings Ltd',
+        registrationNumber: 'TH-100',
+        jurisdiction: 'GB',
+        incorporationDate: '2001-02-03',
+        ignoreDuplicates: true,
+      });
+      assert.equal(entity.statusCode, 201, entity.body);
+      const entityId = entity.json().subject.id as string;
+      const attached = await s.staffCall('POST', `/api/v1/applications/${appA}/subjects`, {
+        subjectId: entityId,
+        role: 'related',
+      });
+      assert.ok(attached.statusCode < 300, attached.body);
+      const forEntity = await types(a, appA, entityId);
+      assert.equal(forEntity.statusCode, 200, forEntity.body);
+      const entityCodes = forEntity.json().items.map((t: { code: string }) => t.code);
+      assert.ok(entityCodes.includes('registry_extract'));
+      assert.ok(!entityCodes.includes('passport'));
+
+      // A read-only user may list them.
+      const reader = await s.addClient(a.organisationId, 'read_only');
+      assert.equal((await types(reader, appA)).statusCode, 200);
+      // Organisation B: 404 on A's application, with or without A's subject; A: 404 on B's ids.
+      for (const [who, app, subject] of [
+        [b, appA, undefined],
+        [b, appA, subjectA],
+        [b, appA, subjectB],
+        [a, appB, undefined],
+        [a, appB, subjectB],
+        [a, appA, subjectB],
+        [a, appA, randomUUID()],
+        [a, randomUUID(), undefined],
+      ] as const) {
+        const res = await types(who, app, subject);
+        assert.equal(res.statusCode, 404, res.body);
+        assert.equal(res.json().code, 'not_found');
+        assert.doesNotMatch(res.body, /passport|registry_extract/);
+      }
+      const bad = await types(a, appA, 'not-a-uuid');
+      assert.equal(bad.statusCode, 400, bad.body);
+      const anonymous = await types(null, appA);
+      assert.equal(anonymous.statusCode, 401, anonymous.body);
+    });
+
     it('a read-only user may list but not upload (403 read_only); without a CSRF token 403, without a session 401', async () => {
       const before = await settled();
       const reader = await s.addClient(a.organisationId, 'read_only');

@@ -46,6 +46,7 @@ const ROUTES: Record<string, Entry> = {
   'POST /api/v1/users/:id/disable': { scope: 'none' },
   'POST /api/v1/users/:id/enable': { scope: 'none' },
   'POST /api/v1/users/:id/password-reset': { scope: 'none' },
+  'GET /api/v1/users/:id/factors': { scope: 'none' },
   'DELETE /api/v1/users/:id/factors/totp': { scope: 'none' },
   'GET /api/v1/users/:id/sessions': { scope: 'none' },
   'DELETE /api/v1/users/:id/sessions': { scope: 'none' },

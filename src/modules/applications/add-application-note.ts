@@ -6,6 +6,7 @@ import { actorRef } from '../access/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { presentNote } from './application.presenter.ts';
 import { insertNote } from './application.repository.ts';
+import { namesOf } from './actor-names.ts';
 import { findVisibleApplication } from './find-visible-application.ts';
 import type { NoteBody, NoteView } from './application.schema.ts';
 
@@ -36,6 +37,6 @@ export async function addApplicationNote(ctx: Ctx, input: AddApplicationNoteInpu
       target: { type: 'application', id: app.id },
       payload: { noteId: note.id, length: note.body.length, ...(shared ? { shared: true } : {}) },
     });
-    return presentNote(note);
+    return presentNote(note, await namesOf(tx, [note.author]));
   });
 }

@@ -10,6 +10,11 @@ import {
   type SubjectRole,
 } from './application.schema.ts';
 
+/** The display name behind an actor reference (see `nameActors`); null when it names nothing. */
+export type NameOf = (ref: string) => string | null;
+
+const nameOrNull = (nameOf: NameOf, ref: string | null | undefined) => (ref ? nameOf(ref) : null);
+
 /** What the detail view needs besides the application row. */
 export interface ApplicationRelations {
   programme: Pick<Row<'programmes'>, 'id' | 'name' | 'statuses' | 'transitions'>;
@@ -22,6 +27,8 @@ export interface ApplicationRelations {
   }[];
   assignee: Pick<Row<'staff_users'>, 'id' | 'username' | 'display_name'> | null;
   pendingDecision: Row<'application_decisions'> | null;
+  /** Names of the actors the subjects' `added_by` and the pending decision refer to. */
+  nameOf: NameOf;
 }
 
 const roleOrder = (role: string) => SUBJECT_ROLES.indexOf(role as SubjectRole);
@@ -41,6 +48,7 @@ export function presentApplication(row: Row<'applications'>, rel: ApplicationRel
       displayName: s.display_name,
       role: s.role as SubjectRole,
       addedBy: s.added_by ?? null,
+      addedByName: nameOrNull(rel.nameOf, s.added_by),
     }));
   return {
     id: row.id,
@@ -49,7 +57,7 @@ export function presentApplication(row: Row<'applications'>, rel: ApplicationRel
     status: row.status,
     allowedTransitions: allowedTargets(machineOf(rel.programme), row.status),
     riskLevel: row.risk_level,
-    pendingDecision: rel.pendingDecision ? presentDecision(rel.pendingDecision) : null,
+    pendingDecision: rel.pendingDecision ? presentDecision(rel.pendingDecision, rel.nameOf) : null,
     assignee: rel.assignee
       ? { id: rel.assignee.id, username: rel.assignee.username, displayName: rel.assignee.display_name }
       : null,
@@ -84,20 +92,24 @@ export function presentApplicationSummary(
   };
 }
 
-export function presentNote(row: Row<'application_notes'>): NoteView {
+/** A note → view, with the current names of its author and of whoever last set its sharing. */
+export function presentNote(row: Row<'application_notes'>, nameOf: NameOf): NoteView {
   return {
     id: row.id,
     body: row.body,
     author: row.author,
+    authorName: nameOf(row.author),
     authorKind: row.author_kind,
     sharedWithClient: row.shared_with_client,
     sharedAt: row.shared_at ? row.shared_at.toISOString() : null,
     sharedBy: row.shared_by,
+    sharedByName: nameOrNull(nameOf, row.shared_by),
     createdAt: row.created_at.toISOString(),
   };
 }
 
-export function presentDecision(row: Row<'application_decisions'>): DecisionView {
+/** A decision → view, with the current names of who prepared and who decided it. */
+export function presentDecision(row: Row<'application_decisions'>, nameOf: NameOf): DecisionView {
   return {
     id: row.id,
     applicationId: row.application_id,
@@ -106,8 +118,10 @@ export function presentDecision(row: Row<'application_decisions'>): DecisionView
     reason: row.reason,
     status: row.status,
     preparedBy: row.prepared_by,
+    preparedByName: nameOf(row.prepared_by),
     preparedAt: row.prepared_at.toISOString(),
     decidedBy: row.decided_by,
+    decidedByName: nameOrNull(nameOf, row.decided_by),
     decidedAt: row.decided_at ? row.decided_at.toISOString() : null,
     decidedReason: row.decided_reason,
   };

@@ -104,6 +104,11 @@ export interface ApplicationFilters {
   status?: string | undefined;
   subjectId?: string | undefined;
   assigneeId?: string | undefined;
+  clientOrganisationId?: string | undefined;
+  /** A risk level, or `unknown` for applications not assessed yet. */
+  riskLevel?: 'low' | 'medium' | 'high' | 'unknown' | undefined;
+  /** true: not in a terminal status of the application's own programme; false: in one. */
+  open?: boolean | undefined;
 }
 
 /** A page of applications in (created_at, id) order with programme name and assignee, plus one extra row. */
@@ -129,6 +134,17 @@ export async function listApplicationRows(
   if (filters.programmeId) q = q.where('a.programme_id', '=', filters.programmeId);
   if (filters.status) q = q.where('a.status', '=', filters.status);
   if (filters.assigneeId) q = q.where('a.assignee_id', '=', filters.assigneeId);
+  if (filters.riskLevel === 'unknown') q = q.where('a.risk_level', 'is', null);
+  else if (filters.riskLevel) q = q.where('a.risk_level', '=', filters.riskLevel);
+  if (filters.open !== undefined) {
+    // Terminal is per programme: its status machine (JSON) marks the statuses that close a file.
+    const inTerminal = sql<boolean>`EXISTS (
+      SELECT 1 FROM jsonb_array_elements(p.statuses) AS st(def)
+      WHERE st.def->>'key' = a.status AND st.def->>'terminal' = 'true')`;
+    q = q.where(filters.open ? sql<boolean>`NOT ${inTerminal}` : inTerminal);
+  }
+  if (filters.clientOrganisationId)
+    q = q.where('a.client_organisation_id', '=', filters.clientOrganisationId);
   const subjectId = filters.subjectId;
   if (subjectId) {
     q = q.where(({ exists, selectFrom }) =>

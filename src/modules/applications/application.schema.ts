@@ -120,6 +120,19 @@ export const ApplicationListQuery = Type.Object(
     status: Type.Optional(StatusKey),
     subjectId: Type.Optional(Uuid),
     assigneeId: Type.Optional(Uuid),
+    /** Only applications given to this client organisation (for naming one in an invitation). */
+    clientOrganisationId: Type.Optional(Uuid),
+    /** `unknown`: not assessed yet (no risk level). */
+    riskLevel: Type.Optional(
+      Type.Union([
+        Type.Literal('low'),
+        Type.Literal('medium'),
+        Type.Literal('high'),
+        Type.Literal('unknown'),
+      ]),
+    ),
+    /** true: only applications not in a terminal status of their programme; false: only those in one. */
+    open: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -130,6 +143,11 @@ export type NoteListQuery = Static<typeof NoteListQuery>;
 
 const ProgrammeRef = Type.Object({ id: Uuid, name: Type.String() });
 const NullableRisk = Type.Union([RiskLevel, Type.Null()]);
+/**
+ * The current display name behind an actor reference: a staff user's or client user's display
+ * name, an API key's name, a system actor's label; null when it names nothing (any longer).
+ */
+const ActorName = Type.Union([Type.String(), Type.Null()]);
 
 /** A transition prepared under four-eyes, and what became of it. Actors are actor references. */
 export const DecisionView = Type.Object({
@@ -145,8 +163,10 @@ export const DecisionView = Type.Object({
     Type.Literal('withdrawn'),
   ]),
   preparedBy: Type.String(),
+  preparedByName: ActorName,
   preparedAt: Type.String({ format: 'date-time' }),
   decidedBy: Type.Union([Type.String(), Type.Null()]),
+  decidedByName: ActorName,
   decidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   decidedReason: Type.Union([Type.String(), Type.Null()]),
 });
@@ -163,6 +183,8 @@ export const ApplicationSubjectView = Type.Object({
   role: SubjectRole,
   /** `client:<id>` when a client user added this role on the portal; null when staff did. */
   addedBy: Type.Union([Type.String(), Type.Null()]),
+  /** The client user's display name when `addedBy` is set. */
+  addedByName: ActorName,
 });
 export type ApplicationSubjectView = Static<typeof ApplicationSubjectView>;
 
@@ -228,6 +250,7 @@ export const NoteView = Type.Object({
   body: Type.String(),
   /** Actor reference: `staff:<id>`, `api_key:<id>`, or `client:<id>` for a client's message. */
   author: Type.String(),
+  authorName: ActorName,
   /** 'client': a message a client user posted on the portal. */
   authorKind: Type.Union([Type.Literal('staff'), Type.Literal('client')]),
   /** Shown to the client organisation on the portal (always true for a client's message). */
@@ -235,6 +258,7 @@ export const NoteView = Type.Object({
   /** When and by whom sharing was last set or cleared; null if never. */
   sharedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   sharedBy: Type.Union([Type.String(), Type.Null()]),
+  sharedByName: ActorName,
   createdAt: Type.String({ format: 'date-time' }),
 });
 export type NoteView = Static<typeof NoteView>;

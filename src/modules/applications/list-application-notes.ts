@@ -3,6 +3,7 @@ import { notFound } from '../../platform/errors.ts';
 import { decodeCursor, encodeCursor } from '../../platform/pagination.ts';
 import { presentNote } from './application.presenter.ts';
 import { listNoteRows } from './application.repository.ts';
+import { namesOf } from './actor-names.ts';
 import { findVisibleApplication } from './find-visible-application.ts';
 import type { NoteListQuery, NoteView } from './application.schema.ts';
 
@@ -15,8 +16,12 @@ export async function listApplicationNotes(
   if (!(await findVisibleApplication(ctx.db, ctx.actor, id))) throw notFound('application');
   const rows = await listNoteRows(ctx.db, id, { limit: query.limit, after: decodeCursor(query.cursor) });
   const page = rows.slice(0, query.limit);
+  const nameOf = await namesOf(
+    ctx.db,
+    page.flatMap((n) => [n.author, n.shared_by]),
+  );
   return {
-    items: page.map(presentNote),
+    items: page.map((n) => presentNote(n, nameOf)),
     nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null,
   };
 }

@@ -5,7 +5,11 @@ import { presentApplicationSummary } from './application.presenter.ts';
 import { listApplicationRows } from './application.repository.ts';
 import type { ApplicationListQuery, ApplicationSummaryView } from './application.schema.ts';
 
-/** Applications of the actor's programmes, oldest first, filtered by programme, status, subject and assignee, keyset-paginated on (created_at, id). */
+/**
+ * Applications of the actor's programmes, oldest first, filtered by programme, status, subject,
+ * assignee, client organisation, risk level and open/closed (terminal status of their programme),
+ * keyset-paginated on (created_at, id).
+ */
 export async function listApplications(
   ctx: Ctx,
   query: ApplicationListQuery,

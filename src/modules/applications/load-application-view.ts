@@ -7,6 +7,7 @@ import { applicationAbilities } from './application.abilities.ts';
 import { presentApplication } from './application.presenter.ts';
 import { findPendingDecision, findStaffUser, listApplicationSubjects } from './application.repository.ts';
 import type { ApplicationView } from './application.schema.ts';
+import { namesOf } from './actor-names.ts';
 
 /**
  * The detail view of `row`, read through `db` (pass the transaction to see its own changes); with
@@ -25,11 +26,17 @@ export async function loadApplicationView(
   ]);
   // The foreign key guarantees the programme exists.
   if (!programme) throw new Error(`application ${row.id}: programme ${row.programme_id} missing`);
+  const nameOf = await namesOf(db, [
+    ...subjects.map((s) => s.added_by),
+    pendingDecision?.prepared_by,
+    pendingDecision?.decided_by,
+  ]);
   const view = presentApplication(row, {
     programme,
     subjects,
     assignee: assignee ?? null,
     pendingDecision: pendingDecision ?? null,
+    nameOf,
   });
   return actor
     ? { ...view, abilities: applicationAbilities(actor, row, programme, pendingDecision ?? null) }

@@ -4,6 +4,7 @@ import { actorRef } from '../access/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { presentDecision } from './application.presenter.ts';
 import { updateDecisionRow } from './application.repository.ts';
+import { namesOf } from './actor-names.ts';
 import type { DecideBody, DecisionView } from './application.schema.ts';
 import { openDecision, staleError, withdrawStale, type StaleDecision } from './open-decision.ts';
 import { auditRefusal, type Refused } from './transition-application.ts';
@@ -45,7 +46,8 @@ export async function rejectDecision(ctx: Ctx, input: RejectDecisionInput): Prom
           reason,
         },
       });
-      return { outcome: 'rejected', view: presentDecision(updated) };
+      const nameOf = await namesOf(tx, [updated.prepared_by, updated.decided_by]);
+      return { outcome: 'rejected', view: presentDecision(updated, nameOf) };
     },
   );
   if (result.outcome === 'refused') throw await auditRefusal(ctx, input.id, result);

@@ -5,6 +5,7 @@ import { actorRef } from '../access/actor.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { presentNote } from './application.presenter.ts';
 import { findNote, setNoteSharing } from './application.repository.ts';
+import { namesOf } from './actor-names.ts';
 import { findVisibleApplication } from './find-visible-application.ts';
 import type { NoteSharingBody, NoteView } from './application.schema.ts';
 
@@ -28,7 +29,8 @@ export async function shareApplicationNote(ctx: Ctx, input: ShareApplicationNote
       throw new AppError('conflict', 'a message from the client is always visible to the client', {
         reason: 'client_message',
       });
-    if (note.shared_with_client === input.shared) return presentNote(note);
+    if (note.shared_with_client === input.shared)
+      return presentNote(note, await namesOf(tx, [note.author, note.shared_by]));
     const updated = await setNoteSharing(tx, note.id, {
       shared: input.shared,
       at: ctx.now(),
@@ -39,6 +41,6 @@ export async function shareApplicationNote(ctx: Ctx, input: ShareApplicationNote
       target: { type: 'application', id: app.id },
       payload: { noteId: note.id, shared: input.shared },
     });
-    return presentNote(updated);
+    return presentNote(updated, await namesOf(tx, [updated.author, updated.shared_by]));
   });
 }

@@ -13,6 +13,7 @@ import {
   type StatusMachine,
   type TransitionDef,
 } from '../programmes/index.ts';
+import { namesOf } from './actor-names.ts';
 import { presentDecision } from './application.presenter.ts';
 import {
   findPendingDecision,
@@ -96,7 +97,10 @@ export async function transitionApplication(
         target: { type: 'application', id: row.id },
         payload: { decisionId: decision.id, from: row.status, to: input.to, reason: input.reason ?? null },
       });
-      return { outcome: 'pending', decision: presentDecision(decision) };
+      return {
+        outcome: 'pending',
+        decision: presentDecision(decision, await namesOf(tx, [decision.prepared_by])),
+      };
     }
     const application = await applyTransition(tx, ctx, row, input.to, input.reason ?? null, pending);
     return { outcome: 'applied', application };

@@ -6,9 +6,16 @@ export const AuditEventView = Type.Object({
   occurredAt: Type.String({ format: 'date-time' }),
   type: Type.String(),
   actor: Type.String(),
+  /**
+   * The current name behind `actor` (a staff or client user's display name, an API key's name, a
+   * system actor's label), looked up when read and never stored; null when it names nothing now.
+   */
+  actorName: Type.Union([Type.String(), Type.Null()]),
   requestId: Type.Union([Type.String(), Type.Null()]),
   targetType: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
+  /** The current name of a staff user, client user, API key, role or client organisation target. */
+  targetName: Type.Union([Type.String(), Type.Null()]),
   payload: Type.Record(Type.String(), Type.Unknown()),
   hash: Type.String(),
 });

@@ -1,9 +1,14 @@
 /** Audit trail search, newest first, keyset-paginated on seq. */
 import { Buffer } from 'node:buffer';
 import type { Ctx } from '../../platform/context.ts';
+import { nameAuditRefs } from './audit-names.ts';
 import { whereAuditFilter } from './audit.filter.ts';
 import type { AuditEventView, AuditQuery } from './audit.schema.ts';
 
+/**
+ * One page of the events matching the query, each with the current names of its actor and target
+ * (resolved in one query for the page; the stored events hold references only).
+ */
 export async function listAuditEvents(
   ctx: Ctx,
   query: AuditQuery,
@@ -15,6 +20,10 @@ export async function listAuditEvents(
     .limit(query.limit + 1)
     .execute();
   const page = rows.slice(0, query.limit);
+  const names = await nameAuditRefs(
+    ctx.db,
+    page.map((r) => ({ actor: r.actor, targetType: r.target_type, targetId: r.target_id })),
+  );
   return {
     items: page.map((r) => ({
       seq: r.seq,
@@ -22,9 +31,11 @@ export async function listAuditEvents(
       occurredAt: r.occurred_at.toISOString(),
       type: r.type,
       actor: r.actor,
+      actorName: names.actor(r.actor),
       requestId: r.request_id,
       targetType: r.target_type,
       targetId: r.target_id,
+      targetName: names.target(r.target_type, r.target_id),
       payload: r.payload,
       hash: Buffer.from(r.hash).toString('hex'),
     })),

@@ -44,3 +44,14 @@ export const ClientDocumentView = Type.Object({
   review: ClientReviewStatus,
 });
 export type ClientDocumentView = Static<typeof ClientDocumentView>;
+
+/** `?subjectId=`: only the types that apply to that subject of the application (a person, an entity). */
+export const ClientDocumentTypesQuery = Type.Object(
+  { subjectId: Type.Optional(Uuid) },
+  { additionalProperties: false },
+);
+export type ClientDocumentTypesQuery = Static<typeof ClientDocumentTypesQuery>;
+
+/** A document type a client may upload for an application: its code and label, nothing else. */
+export const ClientDocumentTypeView = Type.Object({ code: Type.String(), label: Type.String() });
+export type ClientDocumentTypeView = Static<typeof ClientDocumentTypeView>;

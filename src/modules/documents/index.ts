@@ -13,3 +13,4 @@ export { verifyDocuments, type VerifyReport } from './verify-documents.ts';
 export * from './client-document.schema.ts';
 export { uploadClientDocument, type ClientUploadInput } from './client-upload.ts';
 export { listClientDocuments } from './client-documents.ts';
+export { listClientDocumentTypes } from './client-document-types.ts';

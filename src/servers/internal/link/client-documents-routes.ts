@@ -1,12 +1,13 @@
 /**
  * Documents on the portal, link side: the documents used in one of the client's applications
- * (metadata only) and uploads. An upload's body is the raw file (`application/octet-stream`),
- * streamed from the portal straight into the document pipeline (never buffered, never written
- * anywhere but the encrypted blob store); its metadata comes in the query string (subjectId, type,
- * issueDate?, expiryDate?) and the file name in `X-File-Name` (percent-encoded UTF-8). The session
- * and CSRF checks of client-routes.ts run before a byte of the body is read; the query and the file
- * name are validated in the handler, so they are looked at only for a signed-in client whatever
- * hook the session check runs in (a caller without a session learns nothing but 401).
+ * (metadata only), the document types a client may upload for it, and uploads. An upload's body is
+ * the raw file (`application/octet-stream`), streamed from the portal straight into the document
+ * pipeline (never buffered, never written anywhere but the encrypted blob store); its metadata
+ * comes in the query string (subjectId, type, issueDate?, expiryDate?) and the file name in
+ * `X-File-Name` (percent-encoded UTF-8). The session and CSRF checks of client-routes.ts run
+ * before a byte of the body is read; the query and the file name are validated in the handler, so
+ * they are looked at only for a signed-in client whatever hook the session check runs in (a caller
+ * without a session learns nothing but 401).
  *
  * Refusals are those of staff uploads: 413 `file_too_large` (declared length, or while streaming),
  * 422 `file_refused` (`reason`), 503 `scanner_unavailable`; all audited, nothing stored.
@@ -14,9 +15,12 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import {
+  ClientDocumentTypeView,
+  ClientDocumentTypesQuery,
   ClientDocumentView,
   ClientUploadQuery,
   listClientDocuments,
+  listClientDocumentTypes,
   uploadClientDocument,
   type DocumentServices,
 } from '../../../modules/documents/index.ts';
@@ -77,6 +81,28 @@ export async function linkClientDocumentsRoutes(
       async (req) => {
         const { actor, ctx } = requireClient(req);
         return { items: await listClientDocuments(ctx, actor, req.params.id) };
+      },
+    );
+
+    // The types the client may choose from when uploading (`?subjectId=`: those for that subject).
+    scope.get(
+      '/link/v1/applications/:id/document-types',
+      {
+        config: session,
+        schema: {
+          params: IdParams,
+          querystring: ClientDocumentTypesQuery,
+          response: { 200: Type.Object({ items: Type.Array(ClientDocumentTypeView) }) },
+        },
+      },
+      async (req) => {
+        const { actor, ctx } = requireClient(req);
+        return {
+          items: await listClientDocumentTypes(ctx, actor, {
+            applicationId: req.params.id,
+            subjectId: req.query.subjectId,
+          }),
+        };
       },
     );
 

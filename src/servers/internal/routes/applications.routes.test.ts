@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey } from '../../../modules/api-keys/index.ts';
+import { defaultStatusMachine } from '../../../modules/programmes/index.ts';
 import { backends } from '../../../../test/support/db.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import {
@@ -296,9 +298,30 @@ for (const backend of backends) {
       assert.deepEqual(app.programme, { id: programme.id, name: programme.name });
       assert.deepEqual(app.assignee, { id: staff.id, username: staff.username, displayName: 'Grace Hopper' });
       assert.deepEqual(app.subjects, [
-        { id: company.id, kind: 'entity', displayName: 'Acme Ltd', role: 'applicant', addedBy: null },
-        { id: director.id, kind: 'person', displayName: 'Zed Director', role: 'director', addedBy: null },
-        { id: director.id, kind: 'person', displayName: 'Zed Director', role: 'ubo', addedBy: null },
+        {
+          id: company.id,
+          kind: 'entity',
+          displayName: 'Acme Ltd',
+          role: 'applicant',
+          addedBy: null,
+          addedByName: null,
+        },
+        {
+          id: director.id,
+          kind: 'person',
+          displayName: 'Zed Director',
+          role: 'director',
+          addedBy: null,
+          addedByName: null,
+        },
+        {
+          id: director.id,
+          kind: 'person',
+          displayName: 'Zed Director',
+          role: 'ubo',
+          addedBy: null,
+          addedByName: null,
+        },
       ]);
       assert.equal(app.version, 1);
 
@@ -646,6 +669,231 @@ for (const backend of backends) {
         [[a3.id, 'in_review']],
       );
       assert.equal(page2.nextCursor, null);
+    });
+
+    it('filters by risk level and open/closed on the server (terminal per programme), paging correctly', async () => {
+      const programme = await makeProgramme(t.ctx);
+      // Another machine, where `approved` does not close the file and `closed` does.
+      const other = await makeProgramme(t.ctx, {
+        statuses: [
+          { key: 'draft', label: 'Draft', initial: true },
+          { key: 'approved', label: 'Approved' },
+          { key: 'closed', label: 'Closed', terminal: true },
+        ],
+        transitions: [
+          { from: 'draft', to: 'approved' },
+          { from: 'approved', to: 'closed' },
+        ],
+      });
+      const make = async (
+        programmeId: string,
+        risk: 'low' | 'medium' | 'high' | null,
+        moves: string[] = [],
+      ) => {
+        const a = await makeApplication(t.ctx, { programmeId });
+        const url = `/api/v1/applications/${a.id}`;
+        if (risk) {
+          const r = await t.call('PATCH', `${url}/risk`, { body: { riskLevel: risk, reason: 'assessed' } });
+          assert.equal(r.statusCode, 200, r.body);
+        }
+        for (const to of moves) {
+          const r = await t.call('POST', `${url}/transitions`, { body: { to } });
+          assert.equal(r.statusCode, 200, r.body);
+        }
+        return a.id;
+      };
+      const low = await make(programme.id, 'low');
+      const high1 = await make(programme.id, 'high', ['in_review']);
+      const highClosed = await make(programme.id, 'high', ['in_review', 'rejected']);
+      const unknown = await make(programme.id, null);
+      const high2 = await make(programme.id, 'high');
+      const high3 = await make(programme.id, 'high', ['in_review', 'approved']);
+      const high4 = await make(programme.id, 'high');
+      const otherApproved = await make(other.id, 'high', ['approved']);
+      const otherClosed = await make(other.id, 'high', ['approved', 'closed']);
+
+      const ids = async (query: string) => {
+        const res = await t.call('GET', `/api/v1/applications?${query}`);
+        assert.equal(res.statusCode, 200, `${query}: ${res.body}`);
+        return res.json().items.map((i: { id: string }) => i.id);
+      };
+      const p = `programmeId=${programme.id}`;
+      assert.deepEqual(await ids(`${p}&riskLevel=low`), [low]);
+      assert.deepEqual(await ids(`${p}&riskLevel=medium`), []);
+      assert.deepEqual(await ids(`${p}&riskLevel=unknown`), [unknown]);
+      assert.deepEqual(await ids(`${p}&riskLevel=high`), [high1, highClosed, high2, high3, high4]);
+      assert.deepEqual(await ids(`${p}&open=true`), [low, high1, unknown, high2, high4]);
+      assert.deepEqual(await ids(`${p}&open=false`), [highClosed, high3]);
+      assert.deepEqual(await ids(`${p}&riskLevel=high&open=true`), [high1, high2, high4]);
+      assert.deepEqual(await ids(`${p}&riskLevel=high&open=true&status=draft`), [high2, high4]);
+      // Terminal is the application's own programme's: `approved` is open in the other machine.
+      assert.deepEqual(await ids(`programmeId=${other.id}&open=true`), [otherApproved]);
+      assert.deepEqual(await ids(`programmeId=${other.id}&open=false`), [otherClosed]);
+
+      // Paging walks the filtered set only: every page full until the last, no row twice or lost.
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res = await t.call(
+          'GET',
+          `/api/v1/applications?${p}&riskLevel=high&open=true&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json() as { items: { id: string; riskLevel: string }[]; nextCursor: string | null };
+        assert.ok(body.items.every((i) => i.riskLevel === 'high'));
+        if (body.nextCursor) assert.equal(body.items.length, 2);
+        seen.push(...body.items.map((i) => i.id));
+        cursor = body.nextCursor;
+        pages++;
+      } while (cursor && pages < 10);
+      assert.deepEqual(seen, [high1, high2, high4]);
+      assert.equal(pages, 2);
+
+      // Scoping still applies: a key of another programme sees none of them, whatever the filter.
+      const { token: scoped } = await createApiKey(t.ctx, {
+        name: 'other programme only',
+        rights: ['application:read'],
+        programmeIds: [other.id],
+      });
+      const scopedRes = await t.call('GET', `/api/v1/applications?riskLevel=high&open=true`, {
+        token: scoped,
+      });
+      assert.deepEqual(
+        scopedRes.json().items.map((i: { id: string }) => i.id),
+        [otherApproved],
+      );
+
+      for (const bad of ['riskLevel=extreme', 'riskLevel=', 'open=maybe', 'open=1', 'risk=high']) {
+        const res = await t.call('GET', `/api/v1/applications?${bad}`);
+        assert.equal(res.statusCode, 400, bad);
+        assert.equal(res.json().code, 'validation');
+      }
+    });
+
+    it('notes, decisions and subjects carry the current names of the actors they refer to', async () => {
+      const programme = await makeProgramme(t.ctx, {
+        statuses: defaultStatusMachine().statuses,
+        transitions: [
+          { from: 'draft', to: 'in_review' },
+          { from: 'in_review', to: 'approved', fourEyes: true },
+        ],
+      });
+      const app = await makeApplication(t.ctx, { programmeId: programme.id });
+      const url = `/api/v1/applications/${app.id}`;
+      const db = t.database.db;
+      const staff = await makeStaffUser(db, { displayName: 'Ada Lovelace' });
+      const now = new Date();
+      const orgId = randomUUID();
+      await db
+        .insertInto('client_organisations')
+        .values({ id: orgId, name: `Org ${orgId}`, status: 'active', created_at: now, updated_at: now })
+        .execute();
+      const clientId = randomUUID();
+      await db
+        .insertInto('client_users')
+        .values({
+          id: clientId,
+          organisation_id: orgId,
+          username: `client-${clientId}`,
+          email: `${clientId}@example.test`,
+          display_name: 'Charles Babbage',
+          role: 'owner',
+          status: 'active',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const { token: writer } = await createApiKey(t.ctx, {
+        name: 'Intake robot',
+        rights: ['application:read', 'application:write', 'application:transition'],
+      });
+      const { token: decider } = await createApiKey(t.ctx, {
+        name: 'Second pair of eyes',
+        rights: ['application:read', 'application:transition'],
+      });
+
+      // A note by a key: its name, at once in the answer.
+      const byKey = await t.call('POST', `${url}/notes`, {
+        token: writer,
+        body: { body: 'by a key', shared: true },
+      });
+      assert.equal(byKey.statusCode, 201, byKey.body);
+      assert.equal(byKey.json().authorName, 'Intake robot');
+      assert.equal(byKey.json().sharedByName, 'Intake robot');
+      // A staff user's note and a client's message (as their use cases store them).
+      const note = (author: string, kind: 'staff' | 'client', body: string, at: number) =>
+        db
+          .insertInto('application_notes')
+          .values({
+            id: randomUUID(),
+            application_id: app.id,
+            body,
+            author,
+            author_kind: kind,
+            created_at: new Date(now.getTime() + at),
+            ...(kind === 'client' ? { shared_with_client: true } : {}),
+          })
+          .execute();
+      await note(`staff:${staff.id}`, 'staff', 'by staff', 1000);
+      await note(`client:${clientId}`, 'client', 'by the client', 2000);
+      await note(`staff:${UNKNOWN}`, 'staff', 'by someone gone', 3000);
+      const notes = (await t.call('GET', `${url}/notes`)).json().items as {
+        body: string;
+        authorName: string | null;
+        sharedByName: string | null;
+      }[];
+      assert.deepEqual(
+        notes.map((n) => [n.body, n.authorName, n.sharedByName]),
+        [
+          ['by a key', 'Intake robot', 'Intake robot'],
+          ['by staff', 'Ada Lovelace', null],
+          ['by the client', 'Charles Babbage', null],
+          ['by someone gone', null, null],
+        ],
+      );
+
+      // A subject role a client added on the portal names the client user.
+      await db
+        .updateTable('application_subjects')
+        .set({ added_by: `client:${clientId}`, client_organisation_id: orgId })
+        .where('application_id', '=', app.id)
+        .execute();
+
+      // A decision prepared by one key, rejected by another: both named, in every view of it.
+      await t.call('POST', `${url}/transitions`, { token: writer, body: { to: 'in_review' } });
+      const prepared = await t.call('POST', `${url}/transitions`, {
+        token: writer,
+        body: { to: 'approved' },
+      });
+      assert.equal(prepared.statusCode, 202, prepared.body);
+      assert.equal(prepared.json().preparedByName, 'Intake robot');
+      assert.equal(prepared.json().decidedByName, null);
+      const detail = (await t.call('GET', url)).json();
+      assert.equal(detail.pendingDecision.preparedByName, 'Intake robot');
+      assert.equal(detail.subjects[0].addedByName, 'Charles Babbage');
+      const rejected = await t.call('POST', `${url}/decisions/${prepared.json().id}/reject`, {
+        token: decider,
+        body: {},
+      });
+      assert.equal(rejected.statusCode, 200, rejected.body);
+      assert.equal(rejected.json().decidedByName, 'Second pair of eyes');
+      const history = (await t.call('GET', `${url}/decisions`)).json().items;
+      assert.deepEqual(
+        history.map((d: { preparedByName: string; decidedByName: string }) => [
+          d.preparedByName,
+          d.decidedByName,
+        ]),
+        [['Intake robot', 'Second pair of eyes']],
+      );
+      // Names are current: a renamed user shows under the new name.
+      await db
+        .updateTable('staff_users')
+        .set({ display_name: 'Ada King' })
+        .where('id', '=', staff.id)
+        .execute();
+      const renamed = (await t.call('GET', `${url}/notes`)).json().items[1];
+      assert.equal(renamed.authorName, 'Ada King');
     });
 
     it('an application keeps its programme status machine honest when the programme changes', async () => {

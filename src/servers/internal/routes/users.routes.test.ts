@@ -120,6 +120,36 @@ for (const backend of backends) {
       assert.ok((await auditOf(t, 'auth.factor_removed')).some((e) => e.target_id === u.id));
     });
 
+    it('shows whether a user has an authenticator app (never its secret), before and after its removal', async () => {
+      const key = await t.tokenWith(['subject:read']);
+      const u = await createStaff(t, { totp: true });
+      const url = `/api/v1/users/${u.id}/factors`;
+      assert.equal((await t.call('GET', url, { token: null })).statusCode, 401);
+      assert.equal((await t.call('GET', url, { token: key })).statusCode, 403);
+      assert.equal((await t.call('GET', `/api/v1/users/${UNKNOWN}/factors`)).statusCode, 404);
+      const before = await t.call('GET', url);
+      assert.equal(before.statusCode, 200, before.body);
+      assert.deepEqual(Object.keys(before.json()).sort(), ['recoveryCodesRemaining', 'totp', 'totpPending']);
+      assert.ok(Date.parse(before.json().totp.confirmedAt) <= Date.now());
+      assert.equal(before.json().totpPending, false);
+      assert.ok(!before.body.includes(u.totpSecret!), 'the secret never leaves the server');
+      assert.equal((await t.call('DELETE', `/api/v1/users/${u.id}/factors/totp`)).statusCode, 204);
+      assert.deepEqual((await t.call('GET', url)).json(), {
+        totp: null,
+        totpPending: false,
+        recoveryCodesRemaining: 0,
+      });
+      // Reading needs no step-up, even when the session's second factor is old.
+      const admin = await createStaff(t, { totp: true, rights: ['user:manage'] });
+      const a = await signInWithTotp(t, admin, clock);
+      await t.database.db
+        .updateTable('sessions')
+        .set({ second_factor_at: new Date(Date.now() - t.auth.session.stepUpWindowMs - 1000) })
+        .where('user_id', '=', admin.id)
+        .execute();
+      assert.equal((await browser(t, 'GET', url, { cookie: a.token })).statusCode, 200);
+    });
+
     it('a staff session without user:manage is refused (403, audited); reading needs no step-up', async () => {
       const u = await createStaff(t, { totp: true, rights: ['subject:read'] });
       const s = await signInWithTotp(t, u, clock);

@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import { AppError, notFound } from '../../../platform/errors.ts';
-import { removeTotpFactor } from '../../../modules/auth/factors/index.ts';
+import { getFactorSummary, removeTotpFactor } from '../../../modules/auth/factors/index.ts';
 import { endUserSessions, listSessions } from '../../../modules/auth/sessions/index.ts';
 import { LiftDelayBody, SessionListView } from '../../../modules/auth/sign-in/index.ts';
 import { liftDelay } from '../../../modules/auth/throttle/index.ts';
@@ -32,6 +32,15 @@ const LinkSentView = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
   /** Whether the mail server accepted the e-mail; if not, start a reset to send a new link. */
   emailed: Type.Boolean(),
+});
+
+/** Which second factors a staff user has, for the administrator deciding on a lost phone. */
+const StaffUserFactorsView = Type.Object({
+  /** The authenticator app, when one is active: when it was enrolled. */
+  totp: Type.Union([Type.Object({ confirmedAt: Type.String({ format: 'date-time' }) }), Type.Null()]),
+  /** An enrolment was started and not confirmed yet. */
+  totpPending: Type.Boolean(),
+  recoveryCodesRemaining: Type.Integer(),
 });
 
 export async function usersRoutes(app: App, opts: { auth: AuthServices }): Promise<void> {
@@ -125,6 +134,28 @@ export async function usersRoutes(app: App, opts: { auth: AuthServices }): Promi
       const { token, expiresAt } = await startPasswordReset(req.ctx, { userId: req.params.id });
       const emailed = await auth.mail.sendReset(req.ctx, req.params.id, token, expiresAt);
       return reply.code(202).send({ expiresAt, emailed });
+    },
+  );
+
+  app.get(
+    '/users/:id/factors',
+    {
+      config: { access: 'user:manage' },
+      schema: {
+        tags,
+        summary: "A user's second factors (whether an authenticator app is enrolled; never a secret)",
+        params: IdParams,
+        response: { 200: StaffUserFactorsView },
+      },
+    },
+    async (req) => {
+      await getStaffUser(req.ctx, req.params.id);
+      const summary = await getFactorSummary(req.ctx.db, req.params.id);
+      return {
+        totp: summary.totp ? { confirmedAt: summary.totp.confirmedAt.toISOString() } : null,
+        totpPending: summary.totpPending,
+        recoveryCodesRemaining: summary.recoveryCodesRemaining,
+      };
     },
   );
 

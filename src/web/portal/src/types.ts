@@ -147,6 +147,12 @@ export interface ClientDocument {
   review: 'pending' | 'accepted' | 'rejected';
 }
 
+/** A document type the client may upload for an application (the programme's code and label). */
+export interface DocumentTypeOption {
+  code: string;
+  label: string;
+}
+
 export interface Address {
   type: 'residential' | 'postal' | 'registered' | 'business';
   lines: string[];
@@ -185,7 +191,19 @@ export interface ClientParty {
   registrationNumber?: string;
   jurisdiction?: string;
   incorporationDate?: string;
+  /** The details below only for parties the organisation added itself. */
+  fullName?: string;
+  otherNames?: string[];
+  placeOfBirth?: string;
+  gender?: 'female' | 'male' | 'other' | 'unspecified';
+  tradingNames?: string[];
+  legalForm?: string;
+  lei?: string;
+  addresses?: Address[];
+  contact?: { emails: string[]; phones: string[] };
   holdings: Holding[];
+  /** The sensitive fields masked in this view (dateOfBirth, registrationNumber...). */
+  masked: string[];
 }
 
 export interface ClientPartyList {

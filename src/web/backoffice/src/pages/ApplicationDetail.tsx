@@ -5,7 +5,7 @@
  * notes (add; share with the client organisation on the portal, or stop sharing). The API checks
  * everything again: a refusal is shown with its reason.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, ApiError } from '../../../ui/api.ts';
@@ -46,6 +46,8 @@ export function ApplicationDetail() {
   const [noteBody, setNoteBody] = useState('');
   const [noteShared, setNoteShared] = useState(false);
   const [noteErrors, setNoteErrors] = useState<ApiError['errors']>([]);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  const noteFormRef = useRef<HTMLFormElement>(null);
 
   const load = useCallback(async () => {
     try {
@@ -79,7 +81,11 @@ export function ApplicationDetail() {
     return String(err);
   };
 
-  /** Runs a change (with step-up when the API asks for it), then reloads the page's data. */
+  /**
+   * Runs a change (with step-up when the API asks for it), then reloads the page's data. A busy
+   * button is disabled, which drops the keyboard focus to the top of the page: when that happened,
+   * the focus goes to the outcome message, so that the user goes on from there.
+   */
   const run = async (key: string, change: () => Promise<string>) => {
     setBusy(key);
     setActionError(null);
@@ -93,6 +99,8 @@ export function ApplicationDetail() {
     } finally {
       setBusy(null);
     }
+    const active = document.activeElement;
+    if (!active || active === document.body) outcomeRef.current?.focus();
   };
 
   const move = (to: string) =>
@@ -132,6 +140,8 @@ export function ApplicationDetail() {
       setNoteShared(false);
       return t('done.noteAdded');
     });
+    // Back in the note field: ready for the next note, or to correct this one.
+    noteFormRef.current?.querySelector('textarea')?.focus();
   };
 
   const share = (note: Note, shared: boolean) =>
@@ -163,23 +173,26 @@ export function ApplicationDetail() {
   const refused = abilities?.transitions.filter((m) => !m.allowed) ?? [];
   const pending = app.pendingDecision;
   const subjectLinks = AREAS.some((a) => (a.routePath ?? a.path) === '/subjects/:id');
-  const who = (ref: string | null) =>
-    !ref
-      ? ''
-      : isMe(ref, me)
-        ? t('actor.you')
-        : ref.startsWith('client:')
-          ? t('actor.client')
-          : t('actor.other');
+  /** Who an actor reference is, in words: you, the person's or key's current name, else its kind. */
+  const who = (ref: string | null, name: string | null) => {
+    if (!ref) return '';
+    if (isMe(ref, me)) return t('actor.you');
+    const kind = ref.slice(0, ref.indexOf(':'));
+    if (kind === 'client') return name ? t('actor.clientNamed', { name }) : t('actor.client');
+    if (kind === 'api_key') return name ? t('actor.apiKeyNamed', { name }) : t('actor.apiKey');
+    return name ?? t('actor.other');
+  };
 
   return (
-    <>
+    <div className="apps-page">
       <p className="apps-breadcrumb">
         <Link to="/applications">{t('detail.back')}</Link>
       </p>
       <PageTitle>{t('detail.heading', { reference: app.reference })}</PageTitle>
-      {actionError ? <Alert kind="error">{actionError}</Alert> : null}
-      {done ? <Alert kind="success">{done}</Alert> : null}
+      <div ref={outcomeRef} tabIndex={-1} className="apps-outcome">
+        {actionError ? <Alert kind="error">{actionError}</Alert> : null}
+        {done ? <Alert kind="success">{done}</Alert> : null}
+      </div>
 
       <dl className="apps-summary">
         <dt>{t('col.programme')}</dt>
@@ -216,7 +229,7 @@ export function ApplicationDetail() {
                   </th>
                   <td>{t(`kind.${s.kind}`)}</td>
                   <td>{t(`role.${s.role}`, { defaultValue: s.role })}</td>
-                  <td>{s.addedBy ? t('actor.client') : t('actor.staff')}</td>
+                  <td>{s.addedBy ? who(s.addedBy, s.addedByName) : t('actor.staff')}</td>
                 </tr>
               ))}
             </tbody>
@@ -233,7 +246,7 @@ export function ApplicationDetail() {
             </p>
             <p>
               {t('pending.prepared', {
-                who: who(pending.preparedBy),
+                who: who(pending.preparedBy, pending.preparedByName),
                 when: formatDate(pending.preparedAt, true),
               })}
               {pending.reason ? ` ${t('pending.reason', { reason: pending.reason })}` : ''}
@@ -330,10 +343,12 @@ export function ApplicationDetail() {
                     </th>
                     <td>{t(`decision.${d.status}`)}</td>
                     <td>
-                      {who(d.preparedBy)}, {formatDate(d.preparedAt, true)}
+                      {who(d.preparedBy, d.preparedByName)}, {formatDate(d.preparedAt, true)}
                     </td>
                     <td>
-                      {d.decidedAt ? `${who(d.decidedBy)}, ${formatDate(d.decidedAt, true)}` : ''}
+                      {d.decidedAt
+                        ? `${who(d.decidedBy, d.decidedByName)}, ${formatDate(d.decidedAt, true)}`
+                        : ''}
                       {d.decidedReason ? ` (${d.decidedReason})` : ''}
                     </td>
                   </tr>
@@ -351,12 +366,14 @@ export function ApplicationDetail() {
           {notes.map((n) => (
             <li key={n.id} className="apps-note">
               <p className="apps-note-meta">
-                {n.authorKind === 'client' ? t('actor.client') : who(n.author)},{' '}
-                {formatDate(n.createdAt, true)}
+                {who(n.author, n.authorName)}, {formatDate(n.createdAt, true)}
                 {' · '}
                 <span className={n.sharedWithClient ? 'apps-badge apps-badge-shared' : 'apps-badge'}>
                   {n.sharedWithClient ? t('notes.sharedBadge') : t('notes.internalBadge')}
                 </span>
+                {n.authorKind === 'staff' && n.sharedWithClient && n.sharedBy && n.sharedBy !== n.author
+                  ? ` ${t('notes.sharedBy', { who: who(n.sharedBy, n.sharedByName) })}`
+                  : null}
               </p>
               <p className="apps-note-body">{n.body}</p>
               {abilities?.edit && n.authorKind === 'staff' ? (
@@ -372,7 +389,7 @@ export function ApplicationDetail() {
           ))}
         </ul>
         {abilities?.addNote ? (
-          <form onSubmit={(e) => void addNote(e)} noValidate className="apps-note-form">
+          <form ref={noteFormRef} onSubmit={(e) => void addNote(e)} noValidate className="apps-note-form">
             <h3>{t('notes.add')}</h3>
             <TextAreaField
               label={t('notes.body')}
@@ -394,6 +411,6 @@ export function ApplicationDetail() {
           </form>
         ) : null}
       </section>
-    </>
+    </div>
   );
 }

@@ -1,8 +1,8 @@
 /**
- * The application list: filters (status, programme and assignee run on the server; risk level and
- * "open only" on the rows loaded, since the list API does not filter by them), kept in the URL so
- * that links from the dashboard and saved views are plain addresses. Saved views are stored per
- * user in this browser's localStorage (they hold only filter values, nothing from the server).
+ * The application list: filters (programme, status, assignee, risk level, open only; all run on the
+ * server, so paging stays exact), kept in the URL so that links from the dashboard and saved views
+ * are plain addresses. Saved views are stored per user in this browser's localStorage (they hold
+ * only filter values, nothing from the server).
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,7 @@ import { SelectField } from './Controls.tsx';
 import { statusLabel, useDashboard, type ApplicationSummary, type Page } from './applications-data.ts';
 
 const FILTERS = ['status', 'programmeId', 'assigneeId', 'risk', 'open'] as const;
+const RISKS = ['low', 'medium', 'high', 'unknown'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
 interface SavedView {
@@ -65,8 +66,11 @@ export function Applications() {
     if (filters.status) q.set('status', filters.status);
     if (filters.programmeId) q.set('programmeId', filters.programmeId);
     if (filters.assigneeId) q.set('assigneeId', filters.assigneeId);
+    // A hand-edited address with a level the API does not know is ignored rather than refused.
+    if (RISKS.some((r) => r === filters.risk)) q.set('riskLevel', filters.risk!);
+    if (filters.open === '1') q.set('open', 'true');
     return q;
-  }, [filters.status, filters.programmeId, filters.assigneeId]);
+  }, [filters.status, filters.programmeId, filters.assigneeId, filters.risk, filters.open]);
 
   const load = useCallback(
     async (cursor: string | null) => {
@@ -99,17 +103,7 @@ export function Applications() {
     setParams(p);
   };
 
-  const terminal = useMemo(() => {
-    const s = new Set<string>();
-    for (const p of dash?.programmes ?? [])
-      for (const st of p.statuses) if (st.terminal) s.add(`${p.id}:${st.key}`);
-    return s;
-  }, [dash]);
-  const shown = (rows ?? []).filter(
-    (r) =>
-      (!filters.risk || (r.riskLevel ?? 'unknown') === filters.risk) &&
-      (filters.open !== '1' || !terminal.has(`${r.programme.id}:${r.status}`)),
-  );
+  const shown = rows ?? [];
 
   const programmes = dash?.programmes ?? [];
   const statusOptions = useMemo(() => {
@@ -150,7 +144,7 @@ export function Applications() {
 
   const filtered = FILTERS.some((k) => filters[k]);
   return (
-    <>
+    <div className="apps-page">
       <PageTitle>{t('title')}</PageTitle>
       <section aria-labelledby="apps-filters" className="apps-filters">
         <h2 id="apps-filters">{t('filters.title')}</h2>
@@ -186,7 +180,7 @@ export function Applications() {
             onChange={(v) => setFilter('risk', v)}
             options={[
               { value: '', label: t('filters.any') },
-              ...(['low', 'medium', 'high', 'unknown'] as const).map((r) => ({
+              ...RISKS.map((r) => ({
                 value: r,
                 label: t(`risk.${r}`),
               })),
@@ -284,6 +278,6 @@ export function Applications() {
           ) : null}
         </>
       )}
-    </>
+    </div>
   );
 }

@@ -62,7 +62,7 @@ export function Dashboard() {
   const documentsList = listAt('/documents', can);
 
   return (
-    <>
+    <div className="dash-page">
       <PageTitle>{t('title')}</PageTitle>
       <p className="hint">{t('asOf', { when: formatDate(data.generatedAt, true) })}</p>
       <ul className="dash-tiles" aria-label={t('summary')}>
@@ -150,6 +150,6 @@ export function Dashboard() {
           />
         ) : null}
       </div>
-    </>
+    </div>
   );
 }

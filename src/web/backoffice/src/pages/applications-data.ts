@@ -57,8 +57,11 @@ export interface Decision {
   reason: string | null;
   status: 'pending' | 'confirmed' | 'rejected' | 'withdrawn';
   preparedBy: string;
+  /** The current name of whoever `preparedBy` refers to; null if it names no one any longer. */
+  preparedByName: string | null;
   preparedAt: string;
   decidedBy: string | null;
+  decidedByName: string | null;
   decidedAt: string | null;
   decidedReason: string | null;
 }
@@ -81,6 +84,7 @@ export interface ApplicationDetail extends ApplicationSummary {
     displayName: string;
     role: string;
     addedBy: string | null;
+    addedByName: string | null;
   }[];
   abilities?: Abilities;
 }
@@ -89,10 +93,12 @@ export interface Note {
   id: string;
   body: string;
   author: string;
+  authorName: string | null;
   authorKind: 'staff' | 'client';
   sharedWithClient: boolean;
   sharedAt: string | null;
   sharedBy: string | null;
+  sharedByName: string | null;
   createdAt: string;
 }
 

@@ -10,9 +10,8 @@ import { api, type FieldError } from '../../../ui/api.ts';
 import { Alert, Button } from '../../../ui/components.tsx';
 import type { Address, ClientRequest, RequestItem } from '../types.ts';
 import { fieldErrors, problemText } from '../use-load.ts';
-import { CountrySelect, Group, Select, TextArea, TextInput } from './controls.tsx';
-
-const ADDRESS_TYPES = ['residential', 'postal', 'registered', 'business'] as const;
+import { Group, TextArea } from './controls.tsx';
+import { AddressesEditor, cleanAddresses, errorIn, inWords, NationalitiesEditor } from './DetailsEditors.tsx';
 
 type Values = {
   addresses?: Address[];
@@ -26,14 +25,6 @@ const lines = (text: string) =>
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-
-function errorIn(errors: readonly FieldError[], pointer: string): string | null {
-  return (
-    errors.find((e) => e.path === pointer)?.message ??
-    errors.find((e) => e.path.startsWith(`${pointer}/`))?.message ??
-    null
-  );
-}
 
 export function FieldsAnswer(props: {
   applicationId: string;
@@ -56,13 +47,7 @@ export function FieldsAnswer(props: {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const values: Values = {};
-    if (asked.includes('addresses'))
-      values.addresses = addresses.map((a) => ({
-        ...a,
-        lines: a.lines.map((l) => l.trim()).filter(Boolean),
-        ...(a.postcode?.trim() ? { postcode: a.postcode.trim() } : { postcode: undefined }),
-        ...(a.region?.trim() ? { region: a.region.trim() } : { region: undefined }),
-      }));
+    if (asked.includes('addresses')) values.addresses = cleanAddresses(addresses);
     if (asked.includes('contact'))
       values.contact = {
         emails: lines(emails),
@@ -88,78 +73,16 @@ export function FieldsAnswer(props: {
     }
   };
 
-  const setAddress = (i: number, patch: Partial<Address>) =>
-    setAddresses(addresses.map((a, j) => (j === i ? { ...a, ...patch } : a)));
-
   return (
     <form className="portal-form portal-answer" onSubmit={submit} noValidate>
       {error ? <Alert kind="error">{error}</Alert> : null}
       {asked.includes('addresses') ? (
-        <Group
-          legend={t('fields.addresses')}
-          error={errors.find((x) => x.path === '/values/addresses')?.message}
-        >
-          {addresses.map((a, i) => {
-            const at = `/values/addresses/${i}`;
-            return (
-              <fieldset key={i} className="portal-entry">
-                <legend>{t('address', { n: i + 1 })}</legend>
-                <Select
-                  label={t('addressType')}
-                  value={a.type}
-                  onChange={(v) => setAddress(i, { type: v as Address['type'] })}
-                  options={ADDRESS_TYPES.map((x) => ({ value: x, label: t(`addressTypes.${x}`) }))}
-                  placeholder={t('common:choose')}
-                  error={errorIn(errors, `${at}/type`)}
-                />
-                <TextInput
-                  label={t('line1')}
-                  value={a.lines[0] ?? ''}
-                  onChange={(v) => setAddress(i, { lines: [v, ...a.lines.slice(1)] })}
-                  error={errorIn(errors, `${at}/lines`)}
-                  autoComplete="address-line1"
-                />
-                <TextInput
-                  label={t('line2')}
-                  optional
-                  value={a.lines[1] ?? ''}
-                  onChange={(v) => setAddress(i, { lines: [a.lines[0] ?? '', v] })}
-                  autoComplete="address-line2"
-                />
-                <TextInput
-                  label={t('city')}
-                  value={a.city}
-                  onChange={(v) => setAddress(i, { city: v })}
-                  error={errorIn(errors, `${at}/city`)}
-                />
-                <TextInput
-                  label={t('postcode')}
-                  optional
-                  value={a.postcode ?? ''}
-                  onChange={(v) => setAddress(i, { postcode: v })}
-                  error={errorIn(errors, `${at}/postcode`)}
-                />
-                <CountrySelect
-                  label={t('country')}
-                  value={a.country}
-                  onChange={(v) => setAddress(i, { country: v })}
-                  error={errorIn(errors, `${at}/country`)}
-                />
-                <Button kind="secondary" onClick={() => setAddresses(addresses.filter((_, j) => j !== i))}>
-                  {t('removeAddress', { n: i + 1 })}
-                </Button>
-              </fieldset>
-            );
-          })}
-          <Button
-            kind="secondary"
-            onClick={() =>
-              setAddresses([...addresses, { type: 'residential', lines: [''], city: '', country: '' }])
-            }
-          >
-            {t('addAddress')}
-          </Button>
-        </Group>
+        <AddressesEditor
+          addresses={addresses}
+          onChange={setAddresses}
+          errors={errors}
+          pointer="/values/addresses"
+        />
       ) : null}
       {asked.includes('contact') ? (
         <Group legend={t('fields.contact')}>
@@ -170,7 +93,7 @@ export function FieldsAnswer(props: {
             rows={2}
             value={emails}
             onChange={setEmails}
-            error={errorIn(errors, '/values/contact/emails')}
+            error={inWords(errorIn(errors, '/values/contact/emails'), t('emailsInvalid'))}
           />
           <TextArea
             label={t('phones')}
@@ -179,31 +102,17 @@ export function FieldsAnswer(props: {
             rows={2}
             value={phones}
             onChange={setPhones}
-            error={errorIn(errors, '/values/contact/phones')}
+            error={inWords(errorIn(errors, '/values/contact/phones'), t('phonesInvalid'))}
           />
         </Group>
       ) : null}
       {asked.includes('nationalities') ? (
-        <Group legend={t('fields.nationalities')} error={errorIn(errors, '/values/nationalities')}>
-          {nationalities.map((n, i) => (
-            <div key={i} className="portal-inline">
-              <CountrySelect
-                label={t('nationality', { n: i + 1 })}
-                value={n}
-                onChange={(v) => setNationalities(nationalities.map((x, j) => (j === i ? v : x)))}
-              />
-              <Button
-                kind="secondary"
-                onClick={() => setNationalities(nationalities.filter((_, j) => j !== i))}
-              >
-                {t('removeNationality', { n: i + 1 })}
-              </Button>
-            </div>
-          ))}
-          <Button kind="secondary" onClick={() => setNationalities([...nationalities, ''])}>
-            {t('addNationality')}
-          </Button>
-        </Group>
+        <NationalitiesEditor
+          nationalities={nationalities}
+          onChange={setNationalities}
+          errors={errors}
+          pointer="/values/nationalities"
+        />
       ) : null}
       {asked.includes('tradingNames') ? (
         <TextArea

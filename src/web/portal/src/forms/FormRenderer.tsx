@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { FieldError } from '../../../ui/api.ts';
 import { Button } from '../../../ui/components.tsx';
 import { Control, CountrySelect, Group } from '../components/controls.tsx';
+import { useListFocus } from '../components/DetailsEditors.tsx';
 import { walkFields, type Answers, type FormField, type Scope } from './definition.ts';
 
 interface Props {
@@ -223,48 +224,99 @@ function FieldControl(props: {
         </Group>
       );
     }
-    case 'group': {
-      const items = Array.isArray(props.value) ? (props.value as Answers[]) : [];
-      const set = (next: Answers[]) => props.onChange(next.length ? next : undefined);
+    case 'group':
       return (
-        <Group
-          legend={field.label}
+        <RepeatGroup
+          field={field}
+          value={props.value}
+          onChange={props.onChange}
+          errors={props.errors}
+          path={props.path}
+          scope={props.scope}
+          readOnly={props.readOnly}
           optional={optional}
-          hint={hint ?? t('entries', { min: field.repeat.min, max: field.repeat.max })}
+          hint={hint}
           error={error}
-          className="portal-repeat"
-        >
-          {items.map((item, i) => (
-            <fieldset key={i} className="portal-entry">
-              <legend>{t('entry', { label: field.label, n: i + 1 })}</legend>
-              <FieldList
-                fields={field.fields}
-                values={item && typeof item === 'object' ? item : {}}
-                onChange={(v) => set(items.map((it, j) => (j === i ? v : it)))}
-                errors={props.errors}
-                path={`${props.path}/${i}`}
-                parent={props.scope}
-                readOnly={props.readOnly}
-              />
-              {errorAt(props.errors, `${pointer}/${i}`) ? (
-                <p className="field-error">{errorAt(props.errors, `${pointer}/${i}`)}</p>
-              ) : null}
-              {props.readOnly ? null : (
-                <Button kind="secondary" onClick={() => set(items.filter((_, j) => j !== i))}>
-                  {t('removeEntry', { n: i + 1 })}
-                </Button>
-              )}
-            </fieldset>
-          ))}
-          {props.readOnly || items.length >= field.repeat.max ? null : (
-            <Button kind="secondary" onClick={() => set([...items, {}])}>
-              {t('addEntry', { label: field.label })}
-            </Button>
-          )}
-        </Group>
+        />
       );
-    }
   }
+}
+
+/**
+ * A repeating group: its entries, each a fieldset, with "add" and "remove". Adding an entry moves
+ * the focus to its first question; removing one moves it to "add" (never onto nothing).
+ */
+function RepeatGroup(props: {
+  field: Extract<FormField, { kind: 'group' }>;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  errors: readonly FieldError[];
+  path: string;
+  scope: Scope;
+  readOnly: boolean;
+  optional: boolean;
+  hint: string | undefined;
+  error: string | null;
+}) {
+  const { t } = useTranslation('questionnaire');
+  const { field } = props;
+  const pointer = `/answers${props.path}`;
+  const items = Array.isArray(props.value) ? (props.value as Answers[]) : [];
+  const focus = useListFocus(items.length);
+  const set = (next: Answers[]) => props.onChange(next.length ? next : undefined);
+  return (
+    <Group
+      legend={field.label}
+      optional={props.optional}
+      hint={props.hint ?? t('entries', { min: field.repeat.min, max: field.repeat.max })}
+      error={props.error}
+      className="portal-repeat"
+    >
+      <div ref={focus.container}>
+        {items.map((item, i) => (
+          <fieldset key={i} className="portal-entry" data-entry>
+            <legend>{t('entry', { label: field.label, n: i + 1 })}</legend>
+            <FieldList
+              fields={field.fields}
+              values={item && typeof item === 'object' ? item : {}}
+              onChange={(v) => set(items.map((it, j) => (j === i ? v : it)))}
+              errors={props.errors}
+              path={`${props.path}/${i}`}
+              parent={props.scope}
+              readOnly={props.readOnly}
+            />
+            {errorAt(props.errors, `${pointer}/${i}`) ? (
+              <p className="field-error">{errorAt(props.errors, `${pointer}/${i}`)}</p>
+            ) : null}
+            {props.readOnly ? null : (
+              <Button
+                kind="secondary"
+                onClick={() => {
+                  focus.removed();
+                  set(items.filter((_, j) => j !== i));
+                }}
+              >
+                {t('removeEntry', { n: i + 1 })}
+              </Button>
+            )}
+          </fieldset>
+        ))}
+      </div>
+      <div ref={focus.fallback}>
+        {props.readOnly || items.length >= field.repeat.max ? null : (
+          <Button
+            kind="secondary"
+            onClick={() => {
+              focus.added();
+              set([...items, {}]);
+            }}
+          >
+            {t('addEntry', { label: field.label })}
+          </Button>
+        )}
+      </div>
+    </Group>
+  );
 }
 
 function inputType(format: string | undefined): string {

@@ -8,7 +8,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate } from 'react-router';
+import { Link, Navigate } from 'react-router';
 import { api, ApiError } from '../../../ui/api.ts';
 import { Alert, Button, Field, PageTitle } from '../../../ui/components.tsx';
 import { passwordProblems } from '../components/password.ts';
@@ -66,7 +66,11 @@ export function Invitation() {
       body: { invitationToken: token.current },
     })
       .then((r) => setOpened({ factor: r.factors[0] === 'totp' ? 'totp' : 'sms', mobile: r.mobile }))
-      .catch((err: unknown) => setFatal(failText(err)));
+      .catch((err: unknown) =>
+        setFatal(
+          err instanceof ApiError && err.reason === 'invitation_invalid' ? t('invalid') : failText(err),
+        ),
+      );
   }, []);
 
   const sendSms = async () => {
@@ -113,7 +117,13 @@ export function Invitation() {
     <main className="centered" id="main">
       <PageTitle>{t('title')}</PageTitle>
       {fatal ? (
-        <Alert kind="error">{fatal}</Alert>
+        <>
+          <Alert kind="error">{fatal}</Alert>
+          <p>{t('whatNow')}</p>
+          <p>
+            <Link to="/sign-in">{t('toSignIn')}</Link>
+          </p>
+        </>
       ) : !opened ? (
         <p role="status">{t('opening')}</p>
       ) : (

@@ -47,6 +47,18 @@ function QuestionnaireForm(props: { view: AssignmentView; applicationId: string;
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
   const editable = canChange && view.status === 'open';
+  // Where the focus goes once the answer is shown: the first answer in error, or the message (the
+  // buttons are gone after a submission, and focus must not fall back to the top of the page).
+  const [focusNext, setFocusNext] = useState<'invalid' | 'message' | null>(null);
+  const messageRef = useRef<HTMLDivElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (focusNext === 'invalid') {
+      const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+      (first ?? messageRef.current)?.focus();
+    } else if (focusNext === 'message') messageRef.current?.focus();
+    if (focusNext) setFocusNext(null);
+  }, [focusNext]);
 
   // What the page would lose if left now: kept in refs for the unload and unmount handlers.
   const dirty = useRef(false);
@@ -101,6 +113,7 @@ function QuestionnaireForm(props: { view: AssignmentView; applicationId: string;
       kind: 'error',
       text: list.length ? t('fixErrors', { count: list.length }) : problemText(err, t('common:unavailable')),
     });
+    setFocusNext(list.length ? 'invalid' : 'message');
   };
 
   const save = async () => {
@@ -134,6 +147,7 @@ function QuestionnaireForm(props: { view: AssignmentView; applicationId: string;
       setErrors([]);
       setView(r);
       setMessage({ kind: 'success', text: t('submitted') });
+      setFocusNext('message');
     } catch (err) {
       failed(err);
     } finally {
@@ -161,8 +175,11 @@ function QuestionnaireForm(props: { view: AssignmentView; applicationId: string;
         )}
       </p>
       {!canChange && view.status === 'open' ? <Alert kind="info">{t('readOnly')}</Alert> : null}
-      {message ? <Alert kind={message.kind}>{message.text}</Alert> : null}
+      <div ref={messageRef} tabIndex={-1}>
+        {message ? <Alert kind={message.kind}>{message.text}</Alert> : null}
+      </div>
       <form
+        ref={formRef}
         className="portal-form"
         noValidate
         onSubmit={(e) => {

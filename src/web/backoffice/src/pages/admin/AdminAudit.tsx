@@ -3,11 +3,12 @@
  * first, page by page; verify the hash chain; and (right `audit:export`) export the events matching
  * the search as the API's export document, saved as a JSON file. Every export is audited by the
  * API and may ask for the second factor again. The filters live in the address, so a search can be
- * linked to (the users page links to a user's own events).
+ * linked to (the users page links to a user's own events). Actors and targets show under their
+ * names of today (people, API keys, roles, client organisations), looked up by the API when read.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../../../../ui/api.ts';
 import { Alert, Button, Field, PageTitle } from '../../../../ui/components.tsx';
 import { formatDate, formatNumber } from '../../../../ui/i18n.ts';
@@ -20,9 +21,11 @@ interface AuditEvent {
   occurredAt: string;
   type: string;
   actor: string;
+  actorName: string | null;
   requestId: string | null;
   targetType: string | null;
   targetId: string | null;
+  targetName: string | null;
   payload: Record<string, unknown>;
   hash: string;
 }
@@ -260,12 +263,23 @@ export function AdminAudit() {
                       <code>{e.type}</code>
                     </th>
                     <td>
-                      <code className="admin-wrap">{e.actor}</code>
+                      {e.actorName !== null && !e.actor.startsWith('system:') ? (
+                        <Link
+                          to={`?${new URLSearchParams({ actor: e.actor })}`}
+                          title={t('audit.eventsBy', { name: e.actorName })}
+                        >
+                          {e.actorName}
+                        </Link>
+                      ) : null}
+                      <code className="admin-wrap admin-check-desc">{e.actor}</code>
                     </td>
                     <td>
                       {e.targetType ? (
                         <>
                           {e.targetType}
+                          {e.targetName !== null ? (
+                            <span className="admin-audit-name">{e.targetName}</span>
+                          ) : null}
                           <code className="admin-wrap admin-check-desc">{e.targetId}</code>
                         </>
                       ) : (

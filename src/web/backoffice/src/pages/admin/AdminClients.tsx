@@ -1,8 +1,10 @@
 /**
  * Client organisations and their portal users (right `client:manage`): list and create
  * organisations, disable or re-enable one, list its users with their roles, create a user, send a
- * user an invitation (optionally naming the application to complete, optionally with an SMS notice;
- * the link goes to the user by e-mail only), and disable a user (their sessions end at once).
+ * user an invitation (optionally naming the application to complete, chosen among the
+ * organisation's applications the administrator may see, which needs `application:read`;
+ * optionally with an SMS notice; the link goes to the user by e-mail only), and disable a user
+ * (their sessions end at once).
  * Changes that let someone in or shut them out may ask for the second factor again.
  */
 import { useState, type FormEvent } from 'react';
@@ -11,6 +13,7 @@ import { useSearchParams } from 'react-router';
 import { api } from '../../../../ui/api.ts';
 import { Alert, Button, Field, PageTitle } from '../../../../ui/components.tsx';
 import { formatDate, formatNumber } from '../../../../ui/i18n.ts';
+import { useSession } from '../../session.tsx';
 import {
   CheckField,
   ConfirmAction,
@@ -255,12 +258,32 @@ function OrganisationDetail(props: { org: Organisation; onChanged: () => void })
   );
 }
 
+/** An application of the organisation, as the application list gives it. */
+interface ApplicationSummary {
+  id: string;
+  reference: string;
+  status: string;
+  programme: { id: string; name: string };
+}
+
+/** How many of the organisation's applications the invitation form offers. */
+const APPLICATION_CHOICES = 200;
+
 function Invite(props: { user: ClientUser | null; onDone: (message: string | null) => void }) {
   const { t } = useTranslation('admin');
+  const { can } = useSession();
   const action = useAction();
   const [applicationId, setApplicationId] = useState('');
   const [sms, setSms] = useState(false);
   const u = props.user;
+  const applications = useLoad<{ items: ApplicationSummary[]; nextCursor: string | null }>(
+    u && can('application:read')
+      ? `/api/v1/applications?${new URLSearchParams({
+          clientOrganisationId: u.organisationId,
+          limit: String(APPLICATION_CHOICES),
+        })}`
+      : null,
+  );
   if (!u) return null;
   const send = async (e: FormEvent) => {
     e.preventDefault();
@@ -270,7 +293,7 @@ function Invite(props: { user: ClientUser | null; onDone: (message: string | nul
         {
           method: 'POST',
           body: {
-            ...(applicationId.trim() ? { applicationId: applicationId.trim() } : {}),
+            ...(applicationId ? { applicationId } : {}),
             ...(sms ? { sms } : {}),
           },
         },
@@ -291,15 +314,40 @@ function Invite(props: { user: ClientUser | null; onDone: (message: string | nul
       <fieldset>
         <legend>{t('clients.inviteTitle', { name: u.username })}</legend>
         <p className="hint">{t('clients.inviteIntro')}</p>
-        <ProblemAlert error={action.error} />
-        <Field
-          label={t('clients.applicationId')}
-          name="applicationId"
-          value={applicationId}
-          onChange={setApplicationId}
-          hint={t('clients.applicationIdHint')}
-          error={fieldError(action.error, 'applicationId')}
-        />
+        <ProblemAlert error={action.error ?? applications.error} />
+        {!can('application:read') ? (
+          <p className="hint">{t('clients.applicationsNeedRight')}</p>
+        ) : applications.data === null ? (
+          applications.error ? null : (
+            <p role="status">{t('common.loading')}</p>
+          )
+        ) : applications.data.items.length === 0 ? (
+          <p className="hint">{t('clients.noApplications')}</p>
+        ) : (
+          <SelectField
+            label={t('clients.application')}
+            name="applicationId"
+            value={applicationId}
+            onChange={setApplicationId}
+            hint={
+              applications.data.nextCursor
+                ? `${t('clients.applicationHint')} ${t('clients.moreApplications', { n: formatNumber(APPLICATION_CHOICES) })}`
+                : t('clients.applicationHint')
+            }
+            error={fieldError(action.error, 'applicationId')}
+          >
+            <option value="">{t('clients.applicationNone')}</option>
+            {applications.data.items.map((a) => (
+              <option key={a.id} value={a.id}>
+                {t('clients.applicationOption', {
+                  reference: a.reference,
+                  programme: a.programme.name,
+                  status: a.status,
+                })}
+              </option>
+            ))}
+          </SelectField>
+        )}
         <CheckField
           label={t('clients.smsNotice')}
           name="sms"

@@ -1,13 +1,15 @@
 /**
  * Staff users (right `user:manage`): search and page through them, create one (the API e-mails the
- * activation link; this page never sees it), and for the chosen user: disable or enable, e-mail a
- * password-reset link, end their sessions, assign roles (with `role:manage`), and lift a sign-in
- * delay. Every change may ask for the second factor again.
+ * activation link; this page never sees it), and for the chosen user: change their name, e-mail or
+ * mobile number, disable or enable, e-mail a password-reset link, remove their authenticator app
+ * (lost phone; they are told by e-mail), end their sessions, assign roles (with `role:manage`).
+ * Also: lift a sign-in delay, and end everyone's sessions after a suspected compromise. Every
+ * change may ask for the second factor again.
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../../../../ui/api.ts';
+import { api, ApiError } from '../../../../ui/api.ts';
 import { Alert, Button, Field, PageTitle } from '../../../../ui/components.tsx';
 import { formatDate, formatNumber } from '../../../../ui/i18n.ts';
 import { useSession } from '../../session.tsx';
@@ -143,6 +145,7 @@ export function AdminUsers() {
         }}
       />
       <LiftDelay />
+      <EndAllSessions />
     </>
   );
 }
@@ -365,7 +368,195 @@ function UserDetail(props: { id: string; onChanged: (u: StaffUserView) => void; 
           {t('common.close')}
         </Button>
       </div>
+      <EditUser
+        user={u}
+        onSaved={(x) => {
+          setU(x);
+          props.onChanged(x);
+        }}
+        onStale={user.reload}
+      />
+      <UserAuthenticator userId={u.id} username={u.username} />
       {can('role:manage') ? <UserRoles userId={u.id} username={u.username} /> : null}
+    </section>
+  );
+}
+
+/**
+ * The user's display name, e-mail and mobile number. Only changed fields are sent, with the
+ * version last read: if someone else changed the user meanwhile, the API refuses (409) and the
+ * latest details are loaded. A new or removed mobile number is audited and the user told by e-mail.
+ */
+function EditUser(props: { user: StaffUserView; onSaved: (u: StaffUserView) => void; onStale: () => void }) {
+  const { t } = useTranslation('admin');
+  const { user: u } = props;
+  const action = useAction();
+  const [displayName, setDisplayName] = useState(u.displayName);
+  const [email, setEmail] = useState(u.email);
+  const [mobile, setMobile] = useState('');
+  const [removeMobile, setRemoveMobile] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => {
+    setDisplayName(u.displayName);
+    setEmail(u.email);
+    setMobile('');
+    setRemoveMobile(false);
+  }, [u.version, u.displayName, u.email]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setMessage(null);
+    const body: { version: number; displayName?: string; email?: string; mobile?: string | null } = {
+      version: u.version,
+    };
+    if (displayName.trim() !== u.displayName) body.displayName = displayName.trim();
+    if (email.trim() !== u.email) body.email = email.trim();
+    if (removeMobile) body.mobile = null;
+    else if (mobile.trim()) body.mobile = mobile.trim();
+    if (Object.keys(body).length === 1) {
+      setMessage(t('users.nothingChanged'));
+      return;
+    }
+    const r = await action.run('save', async () => {
+      try {
+        return await api<StaffUserView>(`/api/v1/users/${u.id}`, { method: 'PATCH', body });
+      } catch (err) {
+        if (isStale(err)) props.onStale();
+        throw err;
+      }
+    });
+    if (r) {
+      props.onSaved(r);
+      setMessage(t('users.detailsSaved', { name: r.username }));
+    }
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate className="admin-subform">
+      <fieldset>
+        <legend>{t('users.editTitle', { name: u.username })}</legend>
+        <p className="hint">{t('users.editIntro')}</p>
+        {message ? <Alert kind="success">{message}</Alert> : null}
+        {isStale(action.error) ? (
+          <Alert kind="error">{t('users.staleVersion')}</Alert>
+        ) : (
+          <ProblemAlert error={action.error} />
+        )}
+        <Field
+          label={t('users.displayName')}
+          name="edit-displayName"
+          value={displayName}
+          onChange={setDisplayName}
+          error={fieldError(action.error, 'displayName')}
+          required
+        />
+        <Field
+          label={t('users.email')}
+          name="edit-email"
+          type="email"
+          value={email}
+          onChange={setEmail}
+          error={fieldError(action.error, 'email')}
+          autoComplete="off"
+          required
+        />
+        <Field
+          label={u.mobileMasked ? t('users.newMobile') : t('users.mobile')}
+          name="edit-mobile"
+          type="tel"
+          inputMode="tel"
+          value={removeMobile ? '' : mobile}
+          onChange={(v) => {
+            setMobile(v);
+            if (v) setRemoveMobile(false);
+          }}
+          error={fieldError(action.error, 'mobile')}
+          hint={
+            u.mobileMasked ? t('users.newMobileHint', { current: u.mobileMasked }) : t('users.mobileHint')
+          }
+          autoComplete="off"
+        />
+        {u.mobileMasked ? (
+          <CheckField
+            label={t('users.removeMobile', { current: u.mobileMasked })}
+            name="edit-remove-mobile"
+            checked={removeMobile}
+            onChange={(v) => {
+              setRemoveMobile(v);
+              if (v) setMobile('');
+            }}
+          />
+        ) : null}
+        <Button type="submit" busy={action.busy === 'save'}>
+          {t('users.saveDetails')}
+        </Button>
+      </fieldset>
+    </form>
+  );
+}
+
+/** Whether a change was refused because the user changed since it was read. */
+function isStale(err: unknown): boolean {
+  return err instanceof ApiError && err.body['code'] === 'version_conflict';
+}
+
+interface FactorsView {
+  totp: { confirmedAt: string } | null;
+  totpPending: boolean;
+  recoveryCodesRemaining: number;
+}
+
+/** Whether the user has an authenticator app, and its removal (a lost or replaced phone). */
+function UserAuthenticator(props: { userId: string; username: string }) {
+  const { t } = useTranslation('admin');
+  const factors = useLoad<FactorsView>(`/api/v1/users/${props.userId}/factors`);
+  const action = useAction();
+  const [message, setMessage] = useState<string | null>(null);
+  const f = factors.data;
+
+  const remove = async () => {
+    setMessage(null);
+    const r = await action.run('remove', () =>
+      api<void>(`/api/v1/users/${props.userId}/factors/totp`, { method: 'DELETE' }).then(() => true),
+    );
+    if (r) setMessage(t('users.authRemoved', { name: props.username }));
+    factors.reload();
+  };
+
+  return (
+    <section aria-labelledby="user-authenticator" className="admin-users-authenticator">
+      <h3 id="user-authenticator">{t('users.authTitle')}</h3>
+      {message ? <Alert kind="success">{message}</Alert> : null}
+      <ProblemAlert error={action.error ?? factors.error} />
+      {f === null ? (
+        factors.error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : (
+        <>
+          <p>
+            {f.totp
+              ? t('users.authActive', { date: formatDate(f.totp.confirmedAt, true) })
+              : f.totpPending
+                ? t('users.authPending')
+                : t('users.authNone')}{' '}
+            {t('users.recoveryLeft', {
+              count: f.recoveryCodesRemaining,
+              n: formatNumber(f.recoveryCodesRemaining),
+            })}
+          </p>
+          {f.totp || f.totpPending ? (
+            <ConfirmAction
+              kind="danger"
+              label={t('users.removeAuth')}
+              question={t('users.removeAuthQuestion', { name: props.username })}
+              confirmLabel={t('users.removeAuthConfirm')}
+              busy={action.busy === 'remove'}
+              onConfirm={remove}
+            />
+          ) : null}
+        </>
+      )}
     </section>
   );
 }
@@ -474,6 +665,39 @@ function LiftDelay() {
           {t('users.liftDelay')}
         </Button>
       </form>
+    </section>
+  );
+}
+
+/**
+ * Ends every live session, staff and client portal alike, except the administrator's own: the
+ * response after a suspected compromise. Confirmed in place, saying exactly who is signed out.
+ */
+function EndAllSessions() {
+  const { t } = useTranslation('admin');
+  const action = useAction();
+  const [message, setMessage] = useState<string | null>(null);
+  const endAll = async () => {
+    setMessage(null);
+    const r = await action.run('end-all', () =>
+      api<{ ended: number }>('/api/v1/sessions', { method: 'DELETE' }),
+    );
+    if (r) setMessage(t('users.endAllDone', { count: r.ended, n: formatNumber(r.ended) }));
+  };
+  return (
+    <section aria-labelledby="end-all-sessions">
+      <h2 id="end-all-sessions">{t('users.endAllTitle')}</h2>
+      <p>{t('users.endAllIntro')}</p>
+      {message ? <Alert kind="success">{message}</Alert> : null}
+      <ProblemAlert error={action.error} />
+      <ConfirmAction
+        kind="danger"
+        label={t('users.endAll')}
+        question={t('users.endAllQuestion')}
+        confirmLabel={t('users.endAllConfirm')}
+        busy={action.busy === 'end-all'}
+        onConfirm={endAll}
+      />
     </section>
   );
 }

@@ -4,7 +4,7 @@
  * (at the field, or explained in an alert), the rights catalogue as grouped checkboxes, and an
  * inline confirmation for destructive actions. The API decides; these only present its answers.
  */
-import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type FieldError } from '../../../../ui/api.ts';
 import { Alert, Button } from '../../../../ui/components.tsx';
@@ -261,7 +261,9 @@ export function RightsPicker(props: {
 
 /**
  * A destructive action confirmed in place: the first press asks, naming what will happen; the
- * second carries it out. Nothing opens a window, so keyboard and screen-reader users stay put.
+ * second carries it out. Nothing opens a window, so keyboard and screen-reader users stay put:
+ * focus moves to the question (read out as the group's name, the confirm button next), and back
+ * to the action's button once answered.
  */
 export function ConfirmAction(props: {
   label: string;
@@ -273,26 +275,38 @@ export function ConfirmAction(props: {
 }) {
   const { t } = useTranslation('admin');
   const [asking, setAsking] = useState(false);
+  const box = useRef<HTMLSpanElement>(null);
+  const answered = useRef(false);
+  useEffect(() => {
+    if (asking) box.current?.focus();
+    else if (answered.current) box.current?.querySelector('button')?.focus();
+  }, [asking]);
+  const answer = () => {
+    answered.current = true;
+    setAsking(false);
+  };
   if (!asking)
     return (
-      <Button kind={props.kind ?? 'secondary'} onClick={() => setAsking(true)} busy={props.busy}>
-        {props.label}
-      </Button>
+      <span ref={box} className="admin-confirm-action">
+        <Button kind={props.kind ?? 'secondary'} onClick={() => setAsking(true)} busy={props.busy}>
+          {props.label}
+        </Button>
+      </span>
     );
   return (
-    <span className="admin-confirm" role="group" aria-label={props.question}>
+    <span ref={box} className="admin-confirm" role="group" aria-label={props.question} tabIndex={-1}>
       <span>{props.question}</span>{' '}
       <Button
         kind="danger"
         busy={props.busy}
         onClick={() => {
-          setAsking(false);
+          answer();
           void props.onConfirm();
         }}
       >
         {props.confirmLabel}
       </Button>{' '}
-      <Button kind="secondary" onClick={() => setAsking(false)}>
+      <Button kind="secondary" onClick={answer}>
         {t('common.cancel')}
       </Button>
     </span>

@@ -22,6 +22,7 @@ import { openConfiguredDatabase } from '../servers/internal/main.ts';
 import { initialise, printInit } from './commands/init.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerListCommands } from './commands/lists.ts';
+import { registerDirectoryCommands } from './commands/directory.ts';
 import { installShutdown, serveAll, serveInternal, servePortal, serveWorker } from './commands/serve.ts';
 import { CliError, config, keyring, systemCtx, withDatabase } from './runtime.ts';
 
@@ -300,6 +301,7 @@ users
 
 registerKeyCommands(program);
 registerListCommands(program);
+registerDirectoryCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -27,6 +27,14 @@ export interface StaffUsersTable {
   disabled_at: Timestamp | null;
   /** Optimistic-concurrency counter of administrative edits. */
   version: ColumnType<number, number | undefined, number>;
+  /** Who checks the password: Dossier's hash ('local') or a directory bind ('directory'). */
+  source: ColumnType<'local' | 'directory', 'local' | 'directory' | undefined, 'local' | 'directory'>;
+  directory_dn: string | null;
+  /** entryUUID or objectGUID (hex) when the directory has one. */
+  directory_id: string | null;
+  directory_synced_at: Timestamp | null;
+  /** Disabled because the directory disabled or removed the account (a sync may enable it again). */
+  directory_disabled: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface ApiKeysTable {
@@ -44,11 +52,19 @@ export interface ApiKeysTable {
   programme_ids: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
+/**
+ * Who gave a role or programme membership: 'manual' (an administrator), 'directory' (a directory
+ * group mapping) or 'sso:<provider id>'. An external source removes only rows of its own source.
+ */
+export type GrantSource = 'manual' | 'directory' | `sso:${string}`;
+
 export interface ProgrammeMembersTable {
   programme_id: string;
   user_id: string;
   created_at: Timestamp;
   created_by: string;
+  /** Who gave it: an administrator, a directory group mapping or an SSO provider's mapping. */
+  source: ColumnType<GrantSource, GrantSource | undefined, GrantSource>;
 }
 
 export interface StatusDef {
@@ -244,7 +260,7 @@ export interface SessionsTable {
   created_at: Timestamp;
   last_seen_at: Timestamp;
   expires_at: Timestamp;
-  second_factor: 'totp' | 'sms' | 'recovery' | 'passkey' | 'trusted_network' | null;
+  second_factor: 'totp' | 'sms' | 'recovery' | 'passkey' | 'trusted_network' | 'sso' | null;
   second_factor_at: Timestamp | null;
   ip: string | null;
   user_agent: string | null;
@@ -256,6 +272,41 @@ export interface SessionsTable {
     'second_factor' | 'active' | undefined,
     'second_factor' | 'active'
   >;
+  /** Single sign-on (src/modules/auth/sso): the provider, its subject and session id, the ID token (encrypted). */
+  sso_provider: ColumnType<string | null, string | null | undefined, string | null>;
+  sso_subject: ColumnType<string | null, string | null | undefined, string | null>;
+  sso_sid: ColumnType<string | null, string | null | undefined, string | null>;
+  sso_id_token_enc: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
+}
+
+/** A single sign-on attempt, from the redirect to the provider until its callback (single use). */
+export interface SsoLoginAttemptsTable {
+  id: string;
+  provider: string;
+  state_hash: Bytes;
+  nonce: string;
+  verifier_enc: Bytes;
+  browser_hash: Bytes;
+  source: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** A staff user's identity at an OpenID provider. */
+export interface SsoIdentitiesTable {
+  provider: string;
+  subject: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_sign_in_at: Timestamp | null;
+}
+
+/** Accepted back-channel logout tokens (SHA-256 of the jti), for replay refusal. */
+export interface SsoLogoutTokensTable {
+  provider: string;
+  jti_hash: Bytes;
+  expires_at: Timestamp;
 }
 
 export interface AuthTotpFactorsTable {
@@ -267,6 +318,44 @@ export interface AuthTotpFactorsTable {
   created_at: Timestamp;
   confirmed_at: Timestamp | null;
   last_used_at: Timestamp | null;
+}
+
+/** A passkey (WebAuthn credential) of a staff or client user. */
+export interface PasskeyCredentialsTable {
+  id: string;
+  user_id: string;
+  realm: 'staff' | 'client';
+  /** The authenticator's credential id, base64url. */
+  credential_id: string;
+  /** COSE public key. */
+  public_key: Bytes;
+  sign_count: ColumnType<string, number | string | undefined, number | string>;
+  transports: Json<string[]>;
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: boolean;
+  /** User verification was proven at registration: usable for passwordless sign-in. */
+  user_verified: boolean;
+  aaguid: string;
+  name: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+export type PasskeyChallengePurpose = 'register' | 'second_factor' | 'step_up' | 'passwordless';
+
+/** A WebAuthn ceremony's challenge (SHA-256 of it), single use, a few minutes. */
+export interface PasskeyChallengesTable {
+  id: string;
+  challenge_hash: Bytes;
+  purpose: PasskeyChallengePurpose;
+  realm: 'staff' | 'client';
+  user_id: string | null;
+  session_id: string | null;
+  user_verification: 'required' | 'preferred';
+  ip: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
 }
 
 export interface AuthSmsCodesTable {
@@ -341,6 +430,48 @@ export interface StaffUserRolesTable {
   role_id: string;
   created_at: Timestamp;
   created_by: string;
+  /** Who gave it: an administrator, a directory group mapping or an SSO provider's mapping. */
+  source: ColumnType<GrantSource, GrantSource | undefined, GrantSource>;
+}
+
+/** A directory group giving its members a role and/or a programme membership. */
+export interface DirectoryGroupMappingsTable {
+  id: string;
+  group_dn: string;
+  role_id: string | null;
+  programme_id: string | null;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+/** One directory sync run, its counts and the directory's high-water mark. */
+export interface DirectorySyncRunsTable {
+  id: string;
+  mode: 'full' | 'changed';
+  status: 'running' | 'succeeded' | 'failed';
+  trigger: 'schedule' | 'api' | 'cli';
+  started_at: Timestamp;
+  lease_until: Timestamp;
+  finished_at: Timestamp | null;
+  seen: ColumnType<number, number | undefined, number>;
+  created: ColumnType<number, number | undefined, number>;
+  updated: ColumnType<number, number | undefined, number>;
+  disabled: ColumnType<number, number | undefined, number>;
+  enabled: ColumnType<number, number | undefined, number>;
+  unchanged: ColumnType<number, number | undefined, number>;
+  errors: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  high_water_mark: string | null;
+  started_by: string;
+}
+
+/** Failed directory binds per account (DN), counted as Active Directory counts them. */
+export interface DirectoryBindGuardTable {
+  account: string;
+  failures: ColumnType<number, number | undefined, number>;
+  last_failure_at: Timestamp | null;
+  pending: ColumnType<number, number | undefined, number>;
+  pending_until: Timestamp | null;
 }
 
 /** Trusted network ranges, in canonical CIDR form. */
@@ -739,7 +870,12 @@ export interface DB {
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
   sessions: SessionsTable;
+  sso_login_attempts: SsoLoginAttemptsTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_logout_tokens: SsoLogoutTokensTable;
   auth_totp_factors: AuthTotpFactorsTable;
+  passkey_credentials: PasskeyCredentialsTable;
+  passkey_challenges: PasskeyChallengesTable;
   auth_sms_codes: AuthSmsCodesTable;
   auth_sms_throttle: AuthSmsThrottleTable;
   auth_recovery_codes: AuthRecoveryCodesTable;
@@ -747,6 +883,9 @@ export interface DB {
   staff_user_tokens: StaffUserTokensTable;
   roles: RolesTable;
   staff_user_roles: StaffUserRolesTable;
+  directory_group_mappings: DirectoryGroupMappingsTable;
+  directory_sync_runs: DirectorySyncRunsTable;
+  directory_bind_guard: DirectoryBindGuardTable;
   trusted_networks: TrustedNetworksTable;
   separation_of_duties: SeparationOfDutiesTable;
   document_blobs: DocumentBlobsTable;

@@ -9,6 +9,14 @@ import { Type, type Static } from 'typebox';
 import { createAjv, describeAjvErrors } from './validation.ts';
 import { SmsSettingsSchema } from './sms/sms.schema.ts';
 import { MailSettingsSchema } from './mail/mail.schema.ts';
+import { DirectoryConfigSchema, directoryConfigProblems } from './ldap/directory.config.ts';
+import {
+  SSO_PROVIDER_DEFAULTS,
+  SSO_SECRET_VARIABLE,
+  SsoSettingsSchema,
+  ssoSecretVariable,
+  ssoSettingsProblems,
+} from '../modules/auth/sso/sso.settings.ts';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 
@@ -60,6 +68,14 @@ const AuthSchema = Type.Object(
     ),
     /** Master switch: may a role let its users skip the second factor inside a trusted network? */
     trustedNetworkSkip: Type.Boolean(),
+    /**
+     * Passkeys (WebAuthn): the relying party is the host of publicUrl (staff) or portalUrl
+     * (clients). Passwordless sign-in with a passkey that proved user verification, per realm.
+     */
+    passkeys: Type.Object(
+      { staffPasswordless: Type.Boolean(), clientPasswordless: Type.Boolean() },
+      { additionalProperties: false },
+    ),
     session: Type.Object(
       {
         idleTimeoutMinutes: Type.Integer({ minimum: 5, maximum: 480 }),
@@ -170,6 +186,10 @@ const ConfigSchema = Type.Object(
     documents: DocumentsSchema,
     scanner: ScannerSchema,
     screening: ScreeningSchema,
+    /** Active Directory / LDAP sign-in and sync of staff users (absent: off; src/platform/ldap). */
+    directory: Type.Optional(DirectoryConfigSchema),
+    /** OpenID Connect single sign-on for staff (src/modules/auth/sso/sso.settings.ts). */
+    sso: SsoSettingsSchema,
     jobs: Type.Object(
       {
         /**
@@ -333,6 +353,18 @@ export const ENV_VARS: readonly { env: string; path: string; kind: Kind; help: s
     help: 'allow roles to skip the second factor inside trusted networks',
   },
   {
+    env: 'DOSSIER_PASSKEYS_STAFF_PASSWORDLESS',
+    path: 'auth.passkeys.staffPasswordless',
+    kind: 'bool',
+    help: 'allow staff to sign in with a passkey alone (user verification required)',
+  },
+  {
+    env: 'DOSSIER_PASSKEYS_CLIENT_PASSWORDLESS',
+    path: 'auth.passkeys.clientPasswordless',
+    kind: 'bool',
+    help: 'allow clients to sign in with a passkey alone (user verification required)',
+  },
+  {
     env: 'DOSSIER_DOCUMENTS_DIR',
     path: 'documents.storageDir',
     kind: 'string',
@@ -375,6 +407,12 @@ export const ENV_VARS: readonly { env: string; path: string; kind: Kind; help: s
     path: 'screening.vendor.apiKey',
     kind: 'string',
     help: 'API key of the screening vendor (secret; the vendor itself is set in the config file)',
+  },
+  {
+    env: 'DOSSIER_DIRECTORY_BIND_PASSWORD',
+    path: 'directory.bindPassword',
+    kind: 'string',
+    help: 'password of the directory service account (secret; the directory itself is set in the config file)',
   },
   {
     env: 'DOSSIER_INTERNAL_HOST',
@@ -481,6 +519,7 @@ function defaults(): Record<string, unknown> {
       argon2: { memoryKiB: 19456, timeCost: 2, parallelism: 1 },
       password: { maxLength: 256 },
       trustedNetworkSkip: false,
+      passkeys: { staffPasswordless: true, clientPasswordless: true },
       session: { idleTimeoutMinutes: 30, absoluteLifetimeHours: 12, stepUpMinutes: 10, loginStepMinutes: 5 },
       throttle: {},
     },
@@ -502,6 +541,7 @@ function defaults(): Record<string, unknown> {
       failOpen: false,
     },
     screening: { vendor: null },
+    sso: { providers: [] },
     jobs: { inServer: true },
     internal: {
       host: '127.0.0.1',
@@ -623,7 +663,8 @@ export function loadConfig(
       name.startsWith('DOSSIER_') &&
       !name.startsWith('DOSSIER_TEST_') &&
       !known.has(name) &&
-      !ALLOWED_EXTRA_ENV.has(name)
+      !ALLOWED_EXTRA_ENV.has(name) &&
+      !SSO_SECRET_VARIABLE.test(name)
     ) {
       problems.push(`${name}: unknown setting (see docs/CONFIGURATION in the README)`);
     }
@@ -646,6 +687,7 @@ export function loadConfig(
     if (raw === undefined) continue;
     setPath(merged, spec.path, parseEnvValue(spec.env, spec.kind, raw, problems));
   }
+  applySsoProviders(merged, env, problems);
 
   const ajv = createAjv();
   const validate = ajv.compile(ConfigSchema);
@@ -666,6 +708,14 @@ export function loadConfig(
   }
   if (cfg.scanner.caFile && !isAbsolute(cfg.scanner.caFile))
     cfg.scanner.caFile = resolve(cfg.dataDir, cfg.scanner.caFile);
+  if (cfg.directory && !isAbsolute(cfg.directory.caFile))
+    cfg.directory.caFile = resolve(cfg.dataDir, cfg.directory.caFile);
+  problems.push(...directoryConfigProblems(cfg.directory, { throttle: cfg.auth.throttle, role }));
+  // The DMZ portal has no single sign-on: it is not even given the providers or their secrets.
+  if (role === 'portal') cfg.sso = { providers: [] };
+  problems.push(...ssoSettingsProblems(cfg.sso));
+  for (const p of cfg.sso.providers)
+    if (p.caFile && !isAbsolute(p.caFile)) p.caFile = resolve(cfg.dataDir, p.caFile);
 
   problems.push(...productionProblems(cfg, role));
   // The DMZ portal must not even be given the secrets a compromised host would yield (any profile).
@@ -686,6 +736,37 @@ export function loadConfig(
 export function authPasswordMinLength(cfg: Pick<Config, 'auth'>): number {
   const floor = cfg.auth.trustedNetworkSkip ? 15 : 8;
   return Math.max(floor, cfg.auth.password.minLength ?? floor);
+}
+
+/**
+ * SSO providers come from the file (an array: no per-field environment variables); each gets the
+ * defaults of a provider, and its client secret from DOSSIER_SSO_<ID>_CLIENT_SECRET when set.
+ */
+function applySsoProviders(
+  merged: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): void {
+  const sso = merged['sso'] as { providers?: unknown } | undefined;
+  if (!sso || !Array.isArray(sso.providers)) return;
+  sso.providers = sso.providers.map((p: unknown) =>
+    p && typeof p === 'object' && !Array.isArray(p)
+      ? deepMerge(
+          structuredClone(SSO_PROVIDER_DEFAULTS) as Record<string, unknown>,
+          p as Record<string, unknown>,
+        )
+      : p,
+  );
+  const ids = new Set<string>();
+  for (const p of sso.providers as Record<string, unknown>[]) {
+    if (typeof p?.['id'] !== 'string') continue;
+    ids.add(ssoSecretVariable(p['id']));
+    const secret = env[ssoSecretVariable(p['id'])];
+    if (secret !== undefined) p['clientSecret'] = secret;
+  }
+  for (const name of Object.keys(env))
+    if (SSO_SECRET_VARIABLE.test(name) && !ids.has(name))
+      problems.push(`${name}: no SSO provider with that id in sso.providers`);
 }
 
 function label(path: string): string {

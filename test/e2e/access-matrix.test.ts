@@ -21,6 +21,19 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/login/cancel',
   'POST /api/v1/auth/activate',
   'POST /api/v1/auth/password-reset',
+  // Passkey sign-in: the passwordless and second-factor ceremonies (behind the block-delay guard).
+  'POST /api/v1/auth/passkeys/sign-in/options',
+  'POST /api/v1/auth/passkeys/sign-in',
+  'POST /api/v1/auth/login/passkey/options',
+  'POST /api/v1/auth/login/passkey',
+  // Single sign-on: the sign-in page's list, the redirects to and from the provider (state bound to
+  // the browser), the pending second factor (its own cookie), and the provider's logout calls.
+  'GET /api/v1/auth/sso/providers',
+  'GET /api/v1/auth/sso/:provider/start',
+  'GET /api/v1/auth/sso/:provider/callback',
+  'GET /api/v1/auth/sso/pending',
+  'POST /api/v1/auth/sso/:provider/backchannel-logout',
+  'GET /api/v1/auth/sso/:provider/frontchannel-logout',
   // The back office's pages and hashed assets (no data; the API behind them is not public).
   'GET /',
   'GET /*',

@@ -32,6 +32,7 @@ import {
   startWebStack,
   watchPage,
   type WebStack,
+  eventually,
 } from '../support/browser.ts';
 import { backends } from '../support/db.ts';
 import { makeProgramme } from '../support/factories-applications.ts';
@@ -136,7 +137,8 @@ describe('administration in Chromium', { skip, timeout: 480_000 }, () => {
       await refusal.innerText(),
       /This role would hold both .*user:manage.*application:approve|application:approve.*user:manage/,
     );
-    assert.equal(await page.getByRole('row', { name: /Too powerful/ }).count(), 0);
+    // The list reloads after the confirmation: the row goes (or the wait fails).
+    await page.getByRole('row', { name: /Too powerful/ }).waitFor({ state: 'detached' });
 
     // A staff user holding the new role.
     await open(page, 'Staff users', 'Staff users');
@@ -238,8 +240,8 @@ describe('administration in Chromium', { skip, timeout: 480_000 }, () => {
       await page.waitForURL(new RegExp(`type=${type.replace('.', '\\.')}`));
       const rows = page.getByRole('table').getByRole('row').filter({ hasText: type });
       await rows.first().waitFor();
-      assert.equal(
-        await page.getByRole('table').getByRole('row').filter({ hasNotText: type }).count(),
+      await eventually(
+        () => page.getByRole('table').getByRole('row').filter({ hasNotText: type }).count(),
         1,
         `only ${type} events (and the header row)`,
       );
@@ -268,6 +270,9 @@ describe('administration in Chromium', { skip, timeout: 480_000 }, () => {
 
     // Export (audited): the API's export document, saved as a file.
     await page.getByRole('button', { name: 'Clear filters' }).click();
+    // The form follows the address: wait until it has been emptied before filling it again.
+    await page.waitForURL((u) => !u.search.includes('type='));
+    await eventually(() => page.getByLabel('Event type').inputValue(), '');
     await page.getByLabel('Event type').fill('role.created');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.waitForURL(/type=role\.created/);
@@ -541,7 +546,7 @@ describe('administration in Chromium', { skip, timeout: 480_000 }, () => {
     // The name links to that actor's events.
     await event.getByRole('link', { name: adminName, exact: true }).click();
     await page.waitForURL(new RegExp(`actor=staff%3A${admin.id}`));
-    assert.equal(await page.getByLabel('Actor').inputValue(), `staff:${admin.id}`);
+    await eventually(() => page.getByLabel('Actor').inputValue(), `staff:${admin.id}`);
     const stored = await w.t.database.db
       .selectFrom('audit_events')
       .select(['actor', 'payload'])
@@ -609,7 +614,8 @@ describe('administration in Chromium', { skip, timeout: 480_000 }, () => {
       .getByRole('status')
       .filter({ hasText: `${member.username} was removed from ${programme.name}.` })
       .waitFor();
-    assert.equal(await members.getByRole('row', { name: new RegExp(member.username) }).count(), 0);
+    // The list reloads after the confirmation: the row goes (or the wait fails).
+    await members.getByRole('row', { name: new RegExp(member.username) }).waitFor({ state: 'detached' });
     assert.deepEqual(await memberIds(), [admin.id]);
 
     // An API key revoked: the key is refused at once.
@@ -627,7 +633,8 @@ describe('administration in Chromium', { skip, timeout: 480_000 }, () => {
       .getByRole('status')
       .filter({ hasText: 'The range 198.51.100.0/24 is no longer trusted.' })
       .waitFor();
-    assert.equal(await page.getByRole('row', { name: /198\.51\.100\.0\/24/ }).count(), 0);
+    // The list reloads after the confirmation: the row goes (or the wait fails).
+    await page.getByRole('row', { name: /198\.51\.100\.0\/24/ }).waitFor({ state: 'detached' });
     assert.equal(
       await w.t.database.db
         .selectFrom('trusted_networks')

@@ -27,6 +27,7 @@ import {
   startWebStack,
   watchPage,
   type WebStack,
+  enterSmsCode,
 } from '../support/browser.ts';
 import { backends } from '../support/db.ts';
 import { samplePdf } from '../support/documents.ts';
@@ -678,14 +679,7 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     // A factor change needs a fresh second factor: the server asks, the page asks the client.
     await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
-    await page.getByRole('button', { name: 'Send me a code by SMS' }).click();
-    await page.getByRole('status').filter({ hasText: 'A code was sent' }).waitFor();
-    const code = w.t.smsOutbox
-      .messages()
-      .at(-1)!
-      .body.match(/(\d{6})/)![1]!;
-    await page.getByLabel('Code from the SMS').fill(code);
-    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await enterSmsCode(page, w, 'Confirm');
     await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
     await page.getByRole('img', { name: /QR code/ }).waitFor();
     assert.match(
@@ -756,14 +750,7 @@ describe('the client portal in Chromium', { skip, timeout: 300_000 }, () => {
     await page.getByLabel(/^Password/).fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Continue' }).click();
     clock.advance(61_000); // past the cooldown of the step-up's SMS code
-    await page.getByRole('button', { name: 'Send me a code by SMS' }).click();
-    await page.getByRole('status').filter({ hasText: 'A code was sent' }).waitFor();
-    const code = w.t.smsOutbox
-      .messages()
-      .at(-1)!
-      .body.match(/(\d{6})/)![1]!;
-    await page.getByLabel('Code from the SMS').fill(code);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await enterSmsCode(page, w, 'Sign in');
     await page.getByRole('heading', { name: 'Your applications' }).waitFor();
     assert.deepEqual(unexpected(watch), []);
   });

@@ -14,6 +14,7 @@ import {
   startWebStack,
   watchPage,
   type WebStack,
+  enterSmsCode,
 } from '../support/browser.ts';
 import { backends } from '../support/db.ts';
 import { CLIENT_PASSWORD } from '../support/portal.ts';
@@ -70,14 +71,7 @@ describe('the web apps in Chromium', { skip, timeout: 120_000 }, () => {
     await page.getByLabel('Username or e-mail').fill(username);
     await page.getByLabel('Password').fill(CLIENT_PASSWORD);
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('button', { name: 'Send me a code by SMS' }).click();
-    await page.getByRole('status').filter({ hasText: 'A code was sent' }).waitFor();
-    const sms = w.t.smsOutbox
-      .messages()
-      .at(-1)!
-      .body.match(/(\d{6})/)![1]!;
-    await page.getByLabel('Code from the SMS').fill(sms);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await enterSmsCode(page, w, 'Sign in');
     await page.getByRole('heading', { name: 'Your applications' }).waitFor();
     const reference = (await w.staffCall('GET', `/api/v1/applications/${appId}`)).json().reference as string;
     await page.getByRole('link', { name: reference }).waitFor();

@@ -19,6 +19,7 @@ import { kycForm } from '../../src/modules/forms/definition/form-fixtures.ts';
 import { PORTAL_COOKIE } from '../../src/servers/portal/client-routes.ts';
 import { backends } from '../support/db.ts';
 import { startPortalStack, type ClientSession, type PortalStack } from '../support/portal.ts';
+import { SoftAuthenticator } from '../support/webauthn.ts';
 
 /**
  * How each portal operation is tried. `org`: the operation acts on organisation data named by its
@@ -53,6 +54,18 @@ const ENTRIES: Record<string, Entry> = {
   'POST /me/factors/totp': { kind: 'self' },
   'POST /me/factors/totp/confirm': { kind: 'self' },
   'DELETE /me/factors/totp': { kind: 'self' },
+  'POST /auth/passkeys/sign-in/options': { kind: 'public' },
+  'POST /auth/passkeys/sign-in': { kind: 'public' },
+  'POST /auth/login/passkey/options': { kind: 'public' },
+  'POST /auth/login/passkey': { kind: 'public' },
+  'POST /auth/step-up/passkey/options': { kind: 'self' },
+  'POST /auth/step-up/passkey': { kind: 'self' },
+  'GET /me/passkeys': { kind: 'self' },
+  'POST /me/passkeys/options': { kind: 'self' },
+  'POST /me/passkeys': { kind: 'self' },
+  // A passkey is the user's own, not the organisation's: anyone else's id is "not found".
+  'PATCH /me/passkeys/:passkeyId': { kind: 'org', body: { name: 'renamed' } },
+  'DELETE /me/passkeys/:passkeyId': { kind: 'org' },
   'GET /applications': { kind: 'org' },
   'GET /applications/:id': { kind: 'org' },
   'GET /applications/:id/documents': { kind: 'org' },
@@ -134,7 +147,17 @@ async function arrangeFixtures(s: PortalStack, owner: ClientSession): Promise<Fi
     participants: { staffUserIds: [], clientUserIds: [owner.userId] },
   });
   ok(meeting, 'meeting');
+  // A passkey of the owner (the software authenticator answers for the portal's origin).
+  const soft = new SoftAuthenticator({ origin: s.t.auth.clientSignIn.passkeys!.origin });
+  const options = await s.portalCall('POST', '/api/v1/me/passkeys/options', { as: owner });
+  ok(options, 'passkey options');
+  const passkey = await s.portalCall('POST', '/api/v1/me/passkeys', {
+    as: owner,
+    body: { name: 'matrix', response: soft.register(options.json()) },
+  });
+  ok(passkey, 'passkey');
   return {
+    passkeyId: passkey.json().id,
     id,
     subjectId: party.json().id,
     assignmentId: assignment.json().id,

@@ -11,6 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -177,3 +178,37 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 export type { PkiFiles };
+
+/**
+ * Asks for an SMS code on the page (sign-in or step-up), reads it from the stack's SMS outbox, enters
+ * it and presses `submit` ('Sign in' or 'Confirm').
+ */
+export async function enterSmsCode(page: Page, w: WebStack, submit: 'Sign in' | 'Confirm'): Promise<void> {
+  await page.getByRole('button', { name: 'Send me a code by SMS' }).click();
+  await page.getByRole('status').filter({ hasText: 'A code was sent' }).waitFor();
+  const code = w.t.smsOutbox
+    .messages()
+    .at(-1)!
+    .body.match(/(\d{6})/)![1]!;
+  await page.getByLabel('Code from the SMS').fill(code);
+  await page.getByRole('button', { name: submit, exact: true }).click();
+}
+
+/**
+ * Reads `read()` until it equals `expected` (a page that is still re-rendering after a navigation
+ * or a reload shows the old state for a moment), then asserts it, so a value that never comes fails.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  expected: T,
+  message?: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let actual = await read();
+  while (!isDeepStrictEqual(actual, expected) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    actual = await read();
+  }
+  assert.deepEqual(actual, expected, message);
+}

@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../platform/logger.ts';
+import { SSO_SECRET_VARIABLE } from '../../modules/auth/sso/sso.settings.ts';
 import type { Config } from '../../platform/config.ts';
 import { startInternalServer } from '../../servers/internal/main.ts';
 import { startPortalServer } from '../../servers/portal/main.ts';
@@ -56,6 +57,7 @@ function forkPortal(): Promise<{ child: ChildProcess; url: string }> {
   const env = { ...process.env };
   delete env['DOSSIER_DATABASE_URL'];
   delete env['DOSSIER_KEYRING'];
+  for (const name of Object.keys(env)) if (SSO_SECRET_VARIABLE.test(name)) delete env[name];
   const cli = fileURLToPath(new URL('../main.ts', import.meta.url));
   const child = fork(cli, ['serve', 'portal'], { env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {

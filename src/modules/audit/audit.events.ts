@@ -28,13 +28,50 @@ export interface AuditTarget {
     | 'list'
     | 'form'
     | 'client_request'
-    | 'meeting';
+    | 'meeting'
+    | 'directory_mapping'
+    | 'directory_sync';
   id: string;
 }
 
 /** Why a session ended. */
 export type SessionEndReason =
-  'logout' | 'idle' | 'expired' | 'ended_by_user' | 'ended_by_admin' | 'user_disabled' | 'password_changed';
+  | 'logout'
+  | 'idle'
+  | 'expired'
+  | 'ended_by_user'
+  | 'ended_by_admin'
+  | 'user_disabled'
+  | 'password_changed'
+  | 'directory_disabled'
+  /** The OpenID provider said the user signed out there (back- or front-channel logout). */
+  | 'sso_logout';
+
+/** Why a single sign-on callback or logout was refused (the browser gets a code; the trail knows why). */
+export type SsoRefusalReason =
+  | 'unknown_provider'
+  | 'provider_unavailable'
+  | 'provider_error'
+  | 'state_unknown'
+  | 'state_expired'
+  | 'state_replayed'
+  | 'browser_mismatch'
+  | 'nonce_replayed'
+  | 'token_invalid'
+  | 'wrong_audience'
+  | 'wrong_issuer'
+  | 'token_expired'
+  | 'algorithm_refused'
+  | 'signature_invalid'
+  | 'claims_invalid'
+  | 'email_unverified'
+  | 'user_disabled'
+  | 'not_provisioned'
+  | 'account_conflict'
+  | 'no_mapped_group'
+  | 'separation_of_duties'
+  | 'logout_token_invalid'
+  | 'logout_token_replayed';
 
 /** The e-mails Dossier sends staff users. */
 export type StaffMailKind =
@@ -44,7 +81,9 @@ export type StaffMailKind =
   | 'mobile_changed'
   | 'factor_enrolled'
   | 'factor_removed'
-  | 'recovery_codes_regenerated';
+  | 'recovery_codes_regenerated'
+  | 'passkey_added'
+  | 'passkey_removed';
 
 /** Why a sign-in step failed (the client always gets the same answer; the trail knows why). */
 export type SignInFailureReason =
@@ -59,7 +98,39 @@ export type SignInFailureReason =
   | 'used'
   | 'too_many_tries'
   | 'no_code'
-  | 'no_factor';
+  | 'no_factor'
+  | DirectoryFailureReason
+  | PasskeyFailureReason;
+
+/** Why a directory (LDAP / Active Directory) sign-in was refused. */
+export type DirectoryFailureReason =
+  | 'empty_password'
+  | 'ambiguous_user'
+  | 'identity_mismatch'
+  | 'directory_disabled'
+  | 'directory_cap'
+  | 'directory_no_group'
+  | 'directory_conflict'
+  | 'directory_incomplete';
+
+/** Why a directory sync disabled a staff user. */
+export type DirectoryDisableReason = 'disabled_in_directory' | 'removed_from_directory' | 'no_mapped_group';
+
+/** Why a passkey (WebAuthn) ceremony was refused. */
+export type PasskeyFailureReason =
+  | 'unknown_credential'
+  | 'foreign_credential'
+  | 'bad_signature'
+  | 'counter_regression'
+  | 'uv_missing'
+  | 'challenge_expired'
+  | 'challenge_replayed'
+  | 'challenge_unknown'
+  | 'origin_mismatch'
+  | 'rp_mismatch'
+  | 'user_disabled'
+  | 'passwordless_disabled'
+  | 'invalid_response';
 
 /**
  * A pair of rights someone or some role would have held together: ids only. `userId` null is a role
@@ -207,14 +278,27 @@ export type AuditEvent =
   | Ev<
       'auth.sign_in_failed',
       {
-        step: 'password' | 'second_factor' | 'step_up';
-        factor: 'password' | 'totp' | 'sms' | 'recovery';
+        step: 'password' | 'second_factor' | 'step_up' | 'passwordless';
+        factor: 'password' | 'totp' | 'sms' | 'recovery' | 'passkey';
         reason: SignInFailureReason;
         ip: string | null;
       }
     >
   | Ev<'auth.password_accepted', { ip: string | null; sessionId: string; factors: string[] }>
-  | Ev<'auth.signed_in', { secondFactor: string; ip: string | null; sessionId: string }>
+  | Ev<
+      'auth.signed_in',
+      { secondFactor: string; ip: string | null; sessionId: string; passwordless?: true; passkeyId?: string }
+    >
+  /** Passkeys (target: the account): ids and flags, never the user-given name or key material. */
+  | Ev<
+      'auth.passkey_registered',
+      { passkeyId: string; userVerified: boolean; deviceType: string; backedUp: boolean; aaguid: string }
+    >
+  | Ev<'auth.passkey_registration_failed', { reason: PasskeyFailureReason }>
+  | Ev<'auth.passkey_renamed', { passkeyId: string }>
+  | Ev<'auth.passkey_removed', { passkeyId: string; by: 'user' | 'administrator' }>
+  /** A signature counter that did not increase: the credential may have been cloned. */
+  | Ev<'auth.passkey_clone_suspected', { passkeyId: string; storedCounter: number; receivedCounter: number }>
   | Ev<
       'auth.second_factor_skipped',
       { networkId: string; cidr: string; roleId: string; ip: string; sessionId: string }
@@ -235,6 +319,52 @@ export type AuditEvent =
       }
     >
   | Ev<'auth.delay_lifted', { account: string | null; ip: string | null; cleared: number }>
+  /** Single sign-on (src/modules/auth/sso): subjects as keyed hashes, never names or e-mails. */
+  | Ev<'auth.sso_started', { provider: string; attemptId: string; ip: string | null }>
+  | Ev<
+      'auth.sso_refused',
+      {
+        provider: string;
+        reason: SsoRefusalReason;
+        ip: string | null;
+        subjectHash: string | null;
+        attemptId: string | null;
+      }
+    >
+  | Ev<
+      'auth.sso_signed_in',
+      {
+        provider: string;
+        subjectHash: string;
+        /** The provider asserted a multi-factor sign-in (an accepted amr or acr value). */
+        mfa: boolean;
+        next: 'active' | 'second_factor' | 'trusted_network';
+        ip: string | null;
+        sessionId: string;
+      }
+    >
+  | Ev<'staff_user.sso_provisioned', { provider: string; subjectHash: string }>
+  | Ev<'staff_user.sso_linked', { provider: string; subjectHash: string; matchBy: 'email' | 'username' }>
+  | Ev<
+      'staff_user.sso_grants_changed',
+      {
+        provider: string;
+        rolesAdded: string[];
+        rolesRemoved: string[];
+        programmesAdded: string[];
+        programmesRemoved: string[];
+        /** Mapped role or programme names that match nothing in Dossier (a configuration error). */
+        unresolved: string[];
+      }
+    >
+  | Ev<
+      'auth.sso_logout_received',
+      { provider: string; channel: 'back' | 'front'; sessionsEnded: number; bySid: boolean }
+    >
+  | Ev<
+      'auth.sso_logout_refused',
+      { provider: string; channel: 'back' | 'front'; reason: SsoRefusalReason; detail: string }
+    >
   | Ev<'client_organisation.created', { fields: string[] }>
   | Ev<'application.client_organisation_set', { from: string | null; to: string | null }>
   | Ev<'client_organisation.updated', { changes: string[]; version: number }>
@@ -283,6 +413,50 @@ export type AuditEvent =
   | Ev<'role.updated', { changes: Record<string, { from: unknown; to: unknown }>; version: number }>
   | Ev<'role.deleted', { name: string; rights: string[]; version: number }>
   | Ev<'staff_user.roles_changed', { before: string[]; after: string[] }>
+  /** The directory could not be reached during a sign-in (the attempt was not counted). */
+  | Ev<'auth.directory_unavailable', { ip: string; error: string }>
+  | Ev<'directory.user_provisioned', { via: 'sign_in' | 'sync'; roles: string[]; programmes: string[] }>
+  | Ev<
+      'directory.user_updated',
+      {
+        via: 'sign_in' | 'sync';
+        fields: string[];
+        rolesAdded: string[];
+        rolesRemoved: string[];
+        programmesAdded: string[];
+        programmesRemoved: string[];
+      }
+    >
+  | Ev<
+      'directory.user_disabled',
+      { via: 'sign_in' | 'sync'; reason: DirectoryDisableReason; sessionsEnded: number }
+    >
+  | Ev<'directory.user_enabled', { via: 'sign_in' | 'sync' }>
+  | Ev<
+      'directory.grant_refused',
+      { via: 'sign_in' | 'sync'; roleIds: string[]; reason: 'separation_of_duties' }
+    >
+  | Ev<'directory.mapping_added', { groupDn: string; roleId: string | null; programmeId: string | null }>
+  | Ev<'directory.mapping_removed', { groupDn: string; roleId: string | null; programmeId: string | null }>
+  | Ev<
+      'directory.sync_completed',
+      {
+        mode: 'full' | 'changed';
+        trigger: 'schedule' | 'api' | 'cli';
+        seen: number;
+        created: number;
+        updated: number;
+        disabled: number;
+        enabled: number;
+        unchanged: number;
+        errors: number;
+        highWaterMark: string | null;
+      }
+    >
+  | Ev<
+      'directory.sync_failed',
+      { mode: 'full' | 'changed'; trigger: 'schedule' | 'api' | 'cli'; error: string }
+    >
   | Ev<
       'role.separation_of_duties_refused',
       {

@@ -1,12 +1,14 @@
 /**
  * Periodic housekeeping of sign-in state (the internal server runs it every few minutes): expired
  * block-delay counters, sessions ended or expired more than the retention period ago (their start
- * and end stay in the audit trail), used or dead SMS codes, and used or expired activation and reset
- * tokens. Nothing here is needed once it is past; keeping less is the point (data minimisation).
+ * and end stay in the audit trail), used or dead SMS codes, used or expired activation and reset
+ * tokens, and expired passkey challenges. Nothing here is needed once it is past; keeping less is the point (data minimisation).
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { purgeThrottle, type ThrottlePolicy } from './throttle/index.ts';
+import { purgeSsoState } from './sso/index.ts';
+import { purgeChallenges } from './passkeys/index.ts';
 
 /** How long ended sessions stay listable (an administrator investigating "was that me?"). */
 export const SESSION_RETENTION_MS = 30 * 24 * 3_600_000;
@@ -19,6 +21,10 @@ export interface PurgeResult {
   sessions: number;
   smsCodes: number;
   tokens: number;
+  /** Single sign-on attempts and logout-token records past their use. */
+  sso: number;
+  /** Passkey challenges past their few minutes (answered or not). */
+  passkeyChallenges: number;
 }
 
 export async function purgeAuthState(
@@ -47,7 +53,11 @@ export async function purgeAuthState(
       ]),
     )
     .executeTakeFirst();
+  const passkeyChallenges = await purgeChallenges(db, now);
+  const sso = await purgeSsoState(db, now);
   return {
+    sso,
+    passkeyChallenges,
     throttle,
     sessions: Number(sessions.numDeletedRows),
     smsCodes: Number(smsCodes.numDeletedRows),

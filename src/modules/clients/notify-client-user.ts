@@ -7,12 +7,15 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { InvitationMailDeps } from './invitations.ts';
 
-export type ClientNotice = 'password_changed' | 'factor_enrolled' | 'factor_removed';
+export type ClientNotice =
+  'password_changed' | 'factor_enrolled' | 'factor_removed' | 'passkey_added' | 'passkey_removed';
 
 const WHAT: Record<ClientNotice, string> = {
   password_changed: 'The password of your client portal account was changed.',
   factor_enrolled: 'An authenticator app was added to your client portal account.',
   factor_removed: 'The authenticator app was removed from your client portal account.',
+  passkey_added: 'A passkey was added to your client portal account.',
+  passkey_removed: 'A passkey was removed from your client portal account.',
 };
 
 export async function notifyClientUser(

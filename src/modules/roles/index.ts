@@ -17,6 +17,9 @@
  *   (one policy, assertSeparationOfDuties), and each refusal is audited;
  * - no escalation refined: administrative rights only from holders; other rights may be given to
  *   others by a role manager who does not hold them, never to oneself (assertCanGrant).
+ *
+ * Issue 9 adds `reconcileExternalGrants`: the roles and programme memberships an external identity
+ * source (directory, single sign-on) gives, marked with their source and changed only by it.
  */
 export * from './role.schema.ts';
 export { createRole, type CreateRoleInput } from './create-role.ts';
@@ -53,3 +56,10 @@ export {
   knownRights,
 } from './role.policy.ts';
 export { listRolesOfUser, type RoleRow } from './role.repository.ts';
+export {
+  reconcileExternalGrants,
+  type ExternalGrantSource,
+  type ExternalGrantsDiff,
+  type ExternalGrantsInput,
+  type ExternalGrantsResult,
+} from './external-grants.ts';

@@ -15,7 +15,7 @@
  * - a disabled account (`userAccountControl` bit 0x2) is refused even with the right password.
  */
 import type { ConnectionOptions } from 'node:tls';
-import { Client, escapeFilter, InvalidCredentialsError } from 'ldapts';
+import { Client, escapeFilter, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
 
 export interface DirectorySettings {
   /** `ldaps://host:636` or `ldap://host:389` (then StartTLS is mandatory). */
@@ -33,6 +33,11 @@ export interface DirectorySettings {
   loginAttributes?: readonly string[] | undefined;
   /** Milliseconds for connecting and for each operation (default 5,000). */
   timeoutMs?: number | undefined;
+  /**
+   * The operational attribute holding an entry's last change, in the directory's own clock
+   * (default `modifyTimestamp`; Active Directory also has `whenChanged`).
+   */
+  changedAttribute?: 'modifyTimestamp' | 'whenChanged' | undefined;
 }
 
 export interface DirectoryUser {
@@ -45,11 +50,37 @@ export interface DirectoryUser {
   groups: string[];
   /** `userAccountControl` bit 0x2 (ACCOUNTDISABLE). */
   disabled: boolean;
+  /** A stable id: `entryUUID` (LDAP) or `objectGUID` as hex (Active Directory); null if neither. */
+  id: string | null;
+  /** The entry's last change as the directory reports it (generalized time), or null. */
+  changedAt: string | null;
 }
+
+/**
+ * Called after the user's entry is found and before the bind: false refuses the attempt without
+ * binding (the sign-in flow's per-account cap of failed binds, so Dossier cannot lock the account).
+ */
+export type BeforeBind = (user: DirectoryUser) => Promise<boolean>;
+
+/** What `check` found: the service account binds and the user base exists. */
+export interface DirectoryCheck {
+  serviceAccount: 'ok';
+  userBase: 'found' | 'missing';
+  tls: 'ldaps' | 'starttls';
+}
+
+/** A generalized time as directories write it (`20261125024000Z`, `20261125024000.0Z`). */
+export const GENERALIZED_TIME = /^\d{14}(\.\d{1,6})?Z$/;
 
 /** Why a directory sign-in failed: the caller gives every one the same answer. */
 export type DirectoryRefusal =
-  'empty_password' | 'unknown_user' | 'ambiguous_user' | 'wrong_password' | 'disabled' | 'identity_mismatch';
+  | 'empty_password'
+  | 'unknown_user'
+  | 'ambiguous_user'
+  | 'wrong_password'
+  | 'disabled'
+  | 'identity_mismatch'
+  | 'refused_before_bind';
 
 export type DirectoryAuthResult = { ok: true; user: DirectoryUser } | { ok: false; reason: DirectoryRefusal };
 
@@ -70,7 +101,12 @@ const ATTRIBUTES = [
   'cn',
   'memberOf',
   'userAccountControl',
+  'entryUUID',
+  'objectGUID',
+  'modifyTimestamp',
+  'whenChanged',
 ];
+const USER_FILTER = '(|(objectClass=person)(objectClass=inetOrgPerson)(objectClass=user))';
 const WHO_AM_I = '1.3.6.1.4.1.4203.1.11.3';
 const ACCOUNTDISABLE = 0x2;
 
@@ -89,12 +125,13 @@ export class Directory {
    * Confirms a user's password: search (service account), then bind as the user, then "Who am I?".
    * Never binds with an empty password.
    */
-  async authenticate(login: string, password: string): Promise<DirectoryAuthResult> {
+  async authenticate(login: string, password: string, beforeBind?: BeforeBind): Promise<DirectoryAuthResult> {
     if (password.trim() === '') return { ok: false, reason: 'empty_password' };
     const found = await this.#withServiceAccount((c) => this.#findUsers(c, login));
     if (found.length === 0) return { ok: false, reason: 'unknown_user' };
     if (found.length > 1) return { ok: false, reason: 'ambiguous_user' };
     const user = found[0]!;
+    if (beforeBind && !(await beforeBind(user))) return { ok: false, reason: 'refused_before_bind' };
     const client = await this.#connect();
     try {
       try {
@@ -122,15 +159,92 @@ export class Directory {
 
   /** Every user under the user base (paged), for a full sync. */
   async listUsers(): Promise<DirectoryUser[]> {
+    return this.#withServiceAccount((c) => this.#searchUsers(c, USER_FILTER));
+  }
+
+  /** Every user under the user base who is a direct member of one of these groups (paged). */
+  async listMembersOf(groupDns: readonly string[]): Promise<DirectoryUser[]> {
+    if (groupDns.length === 0) return [];
+    const any = groupDns.map((g) => `(memberOf=${escapeFilter`${g}`})`).join('');
+    return this.#withServiceAccount((c) => this.#searchUsers(c, `(&${USER_FILTER}(|${any}))`));
+  }
+
+  /** Users under the user base changed at or after `since` (the directory's generalized time). */
+  async listUsersChangedSince(since: string): Promise<DirectoryUser[]> {
+    if (!GENERALIZED_TIME.test(since)) throw new Error('not a generalized time');
+    const attr = this.#s.changedAttribute ?? 'modifyTimestamp';
+    return this.#withServiceAccount((c) => this.#searchUsers(c, `(&${USER_FILTER}(${attr}>=${since}))`));
+  }
+
+  /**
+   * Which of these groups changed at or after `since` (a membership change touches the group's
+   * entry, not the member's), with each group's change time; missing groups are left out.
+   */
+  async groupsChangedSince(
+    groupDns: readonly string[],
+    since: string,
+  ): Promise<{ dn: string; changedAt: string | null }[]> {
+    if (!GENERALIZED_TIME.test(since)) throw new Error('not a generalized time');
+    const attr = this.#s.changedAttribute ?? 'modifyTimestamp';
     return this.#withServiceAccount(async (c) => {
-      const { searchEntries } = await c.search(this.#s.userBase, {
-        scope: 'sub',
-        filter: '(|(objectClass=person)(objectClass=inetOrgPerson)(objectClass=user))',
-        attributes: ATTRIBUTES,
-        paged: { pageSize: 500 },
-      });
-      return searchEntries.map(toUser);
+      const out: { dn: string; changedAt: string | null }[] = [];
+      for (const dn of groupDns) {
+        try {
+          const { searchEntries } = await c.search(dn, {
+            scope: 'base',
+            filter: `(${attr}>=${since})`,
+            attributes: [attr],
+          });
+          for (const e of searchEntries) out.push({ dn: String(e['dn']), changedAt: first(e[attr]) });
+        } catch (err) {
+          if (!(err instanceof NoSuchObjectError)) throw err;
+        }
+      }
+      return out;
     });
+  }
+
+  /** One user by DN (base search); null if the entry no longer exists. */
+  async readUser(dn: string): Promise<DirectoryUser | null> {
+    return this.#withServiceAccount(async (c) => {
+      try {
+        const { searchEntries } = await c.search(dn, {
+          scope: 'base',
+          filter: '(objectClass=*)',
+          attributes: ATTRIBUTES,
+          explicitBufferAttributes: ['objectGUID'],
+        });
+        return searchEntries.length === 1 ? toUser(searchEntries[0]!) : null;
+      } catch (err) {
+        if (err instanceof NoSuchObjectError) return null;
+        throw err;
+      }
+    });
+  }
+
+  /** Tests the connection (TLS with the configured CA), the service account and the user base. */
+  async check(): Promise<DirectoryCheck> {
+    const tls = new URL(this.#s.url).protocol === 'ldaps:' ? 'ldaps' : 'starttls';
+    return this.#withServiceAccount(async (c) => {
+      try {
+        await c.search(this.#s.userBase, { scope: 'base', filter: '(objectClass=*)', attributes: ['dn'] });
+        return { serviceAccount: 'ok', userBase: 'found', tls };
+      } catch (err) {
+        if (err instanceof NoSuchObjectError) return { serviceAccount: 'ok', userBase: 'missing', tls };
+        throw err;
+      }
+    });
+  }
+
+  async #searchUsers(c: Client, filter: string): Promise<DirectoryUser[]> {
+    const { searchEntries } = await c.search(this.#s.userBase, {
+      scope: 'sub',
+      filter,
+      attributes: ATTRIBUTES,
+      explicitBufferAttributes: ['objectGUID'],
+      paged: { pageSize: 500 },
+    });
+    return searchEntries.map(toUser);
   }
 
   async #findUsers(c: Client, login: string): Promise<DirectoryUser[]> {
@@ -143,6 +257,7 @@ export class Directory {
       scope: 'sub',
       filter: `(|${alternatives})`,
       attributes: ATTRIBUTES,
+      explicitBufferAttributes: ['objectGUID'],
       sizeLimit: 2,
     });
     return searchEntries.map(toUser);
@@ -211,7 +326,16 @@ function toUser(e: Record<string, unknown>): DirectoryUser {
     displayName: first(e['displayName']) ?? first(e['cn']),
     groups: (Array.isArray(groups) ? groups : groups ? [groups] : []).map((g) => String(g)),
     disabled: (uac & ACCOUNTDISABLE) !== 0,
+    id: stableId(e),
+    changedAt: first(e['modifyTimestamp']) ?? first(e['whenChanged']),
   };
+}
+
+function stableId(e: Record<string, unknown>): string | null {
+  const guid = Array.isArray(e['objectGUID']) ? e['objectGUID'][0] : e['objectGUID'];
+  if (Buffer.isBuffer(guid) && guid.length === 16) return `guid:${guid.toString('hex')}`;
+  const uuid = first(e['entryUUID']);
+  return uuid ? `uuid:${uuid.toLowerCase()}` : null;
 }
 
 /** DN equality as servers mean it for these purposes: case- and space-insensitive around separators. */

@@ -16,6 +16,13 @@ import type { SessionPolicy } from '../../modules/auth/sessions/index.ts';
 import type { SignInDeps } from '../../modules/auth/sign-in/index.ts';
 import { resolveThrottlePolicy } from '../../modules/auth/throttle/index.ts';
 import type { InvitationMailDeps } from '../../modules/clients/index.ts';
+import {
+  createDirectoryServices,
+  type DirectoryClient,
+  type DirectoryServices,
+} from '../../modules/auth/directory/index.ts';
+import { resolveDirectoryConfig } from '../../platform/ldap/directory.config.ts';
+import { passkeyPolicyOf } from '../../modules/auth/passkeys/index.ts';
 
 export interface AuthServices {
   signIn: SignInDeps;
@@ -30,12 +37,16 @@ export interface AuthServices {
   mail: StaffMail;
   sms: SmsGateway;
   mailer: Mailer;
+  /** Active Directory / LDAP for staff, or null when no `directory` is configured. */
+  directory: DirectoryServices | null;
 }
 
 export interface AuthServiceOverrides {
   sms?: SmsGateway;
   mailer?: Mailer;
   logger?: SmsLogger;
+  /** Wraps the directory client (tests count binds through it). */
+  directoryClient?: (client: DirectoryClient) => DirectoryClient;
 }
 
 export function sessionPolicyOf(config: Config): SessionPolicy {
@@ -64,6 +75,7 @@ export function createAuthServices(
   const sms =
     overrides.sms ?? createSmsGateway(config.sms, overrides.logger ? { logger: overrides.logger } : {});
   const firmName = a.firmName;
+  const directory = config.directory ? directoryServicesOf(config, overrides) : null;
   const signIn: SignInDeps = {
     db: database.db,
     keyring,
@@ -74,6 +86,8 @@ export function createAuthServices(
     sms,
     trustedNetworkSkip: a.trustedNetworkSkip,
     firmName,
+    passkeys: passkeyPolicyOf(a, 'staff'),
+    directory,
   };
   return {
     hasher,
@@ -87,7 +101,22 @@ export function createAuthServices(
     },
     mail: createStaffMail({ db: database.db, mailer, publicUrl: a.publicUrl, firmName }),
     signIn,
-    clientSignIn: { ...signIn, realm: 'client', trustedNetworkSkip: false },
+    directory,
+    clientSignIn: {
+      ...signIn,
+      directory: null,
+      realm: 'client',
+      trustedNetworkSkip: false,
+      passkeys: passkeyPolicyOf(a, 'client'),
+    },
     invitations: { mailer, sms, portalUrl: a.portalUrl, firmName },
   };
+}
+
+function directoryServicesOf(config: Config, overrides: AuthServiceOverrides): DirectoryServices {
+  const resolved = resolveDirectoryConfig(config.directory!);
+  const services = createDirectoryServices(resolved);
+  return overrides.directoryClient
+    ? { ...services, client: overrides.directoryClient(services.client) }
+    : services;
 }

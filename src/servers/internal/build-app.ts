@@ -21,7 +21,9 @@ import { documentsRoutes } from './routes/documents.routes.ts';
 import { formsRoutes } from './routes/forms.routes.ts';
 import { screeningRoutes } from './routes/screening.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { passkeysRoutes } from './routes/passkeys.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
+import { directoryRoutes } from './routes/directory.routes.ts';
 import { clientsRoutes } from './routes/clients.routes.ts';
 import { sessionCookie } from './session-cookie.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -32,6 +34,7 @@ import { subjectsRoutes } from './routes/subjects.routes.ts';
 import { trustedNetworksRoutes } from './routes/trusted-networks.routes.ts';
 import { clientRequestsRoutes } from './routes/client-requests.routes.ts';
 import { meetingsRoutes } from './routes/meetings.routes.ts';
+import { ssoRoutes } from './routes/sso.routes.ts';
 
 export interface BuildInternalAppOptions {
   logger?: FastifyBaseLogger | false;
@@ -133,7 +136,10 @@ export async function buildInternalApp(
   await app.register(
     async (api) => {
       await api.register(authRoutes, { auth });
+      await api.register(ssoRoutes, { auth, config });
+      await api.register(passkeysRoutes, { auth });
       await api.register(usersRoutes, { auth });
+      await api.register(directoryRoutes, { auth });
       await api.register(apiKeyRoutes);
       await api.register(auditRoutes);
       await api.register(auditExportRoutes);

@@ -11,6 +11,7 @@ import type { Config } from '../../platform/config.ts';
 import { loadKeyring } from '../../platform/crypto/keyring.ts';
 import type { App } from '../shared/create-http-app.ts';
 import { purgeAuthState } from '../../modules/auth/housekeeping.ts';
+import { scheduleDirectorySync } from '../../modules/auth/directory/index.ts';
 import { sendRequestReminders } from '../../modules/requests/index.ts';
 import { ALL_RIGHTS } from '../../modules/access/rights.ts';
 import {
@@ -176,6 +177,7 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
   let housekeeping: (() => void) | undefined;
   let documentHousekeeping: (() => void) | undefined;
   let screeningJobs: (() => void) | undefined;
+  let directorySync: (() => void) | undefined;
   try {
     const result = await migrate(database);
     if (result.applied.length) logger.info({ applied: result.applied }, 'migrations applied');
@@ -210,11 +212,18 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
     housekeeping = startHousekeeping(database, auth, logger);
     documentHousekeeping = startDocumentHousekeeping(database, documents, logger);
     if (config.jobs.inServer) screeningJobs = startScreeningJobs(database, keyring, screening, logger);
+    if (config.jobs.inServer && auth.directory)
+      directorySync = scheduleDirectorySync(
+        { db: database.db, keyring },
+        auth.directory,
+        logger.child({ component: 'directory' }),
+      );
     await link.listen({ host: config.internal.link.host, port: config.internal.link.port });
   } catch (err) {
     housekeeping?.();
     documentHousekeeping?.();
     screeningJobs?.();
+    directorySync?.();
     await api?.close().catch(() => undefined);
     await link?.close().catch(() => undefined);
     await database.close();
@@ -230,6 +239,7 @@ export async function startInternalServer(config: Config, logger: Logger): Promi
       housekeeping?.();
       documentHousekeeping?.();
       screeningJobs?.();
+      directorySync?.();
       await Promise.allSettled([apiApp.close(), linkApp.close()]);
       await database.close();
     },

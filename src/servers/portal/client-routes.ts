@@ -21,6 +21,7 @@ import { COT_OPERATIONS } from './operations/cot.ts';
 import { DOCUMENT_OPERATIONS } from './operations/documents.ts';
 import { FORM_OPERATIONS } from './operations/forms.ts';
 import { MEETING_OPERATIONS } from './operations/meetings.ts';
+import { PASSKEY_OPERATIONS } from './operations/passkeys.ts';
 import type { PortalOperation } from './operations/operation.ts';
 import { REQUEST_OPERATIONS } from './operations/requests.ts';
 
@@ -38,6 +39,7 @@ export const PORTAL_OPERATIONS: readonly PortalOperation[] = [
   ...COT_OPERATIONS,
   ...REQUEST_OPERATIONS,
   ...MEETING_OPERATIONS,
+  ...PASSKEY_OPERATIONS,
 ];
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

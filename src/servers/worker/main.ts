@@ -10,6 +10,8 @@ import { migrate } from '../../db/migrate.ts';
 import type { Config } from '../../platform/config.ts';
 import { loadKeyring } from '../../platform/crypto/keyring.ts';
 import { openConfiguredDatabase, screeningProviderFrom, startScreeningJobs } from '../internal/main.ts';
+import { createDirectoryServices, scheduleDirectorySync } from '../../modules/auth/directory/index.ts';
+import { resolveDirectoryConfig } from '../../platform/ldap/directory.config.ts';
 
 export async function startWorker(config: Config, logger: Logger): Promise<{ close(): Promise<void> }> {
   if (!config.databaseUrl)
@@ -25,9 +27,17 @@ export async function startWorker(config: Config, logger: Logger): Promise<{ clo
     throw err;
   }
   const stop = startScreeningJobs(database, keyring, screeningProviderFrom(config), logger);
+  // The directory sync, when one is configured (the servers run it only with jobs.inServer).
+  const directory = config.directory
+    ? createDirectoryServices(resolveDirectoryConfig(config.directory))
+    : null;
+  const stopDirectory = directory
+    ? scheduleDirectorySync({ db: database.db, keyring }, directory, logger.child({ component: 'directory' }))
+    : () => undefined;
   return {
     async close() {
       stop();
+      stopDirectory();
       await database.close();
     },
   };

@@ -126,6 +126,16 @@ function notificationLine(event: StaffUserNotification): { subject: string; text
             ? 'An administrator removed the authenticator app of your account'
             : 'The authenticator app of your account was removed',
       };
+    case 'passkey_added':
+      return { subject: 'a passkey was added', text: 'A passkey was added to your account' };
+    case 'passkey_removed':
+      return {
+        subject: 'a passkey was removed',
+        text:
+          event.by === 'administrator'
+            ? 'An administrator removed a passkey from your account'
+            : 'A passkey was removed from your account',
+      };
     case 'recovery_codes_regenerated':
       return {
         subject: 'new recovery codes',

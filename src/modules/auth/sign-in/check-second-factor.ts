@@ -11,6 +11,8 @@ import { beginAttempt, normaliseIp } from '../throttle/index.ts';
 import type { SignInFactor, SignInDeps, SignInRequest } from './sign-in.options.ts';
 import { signInCtx } from './sign-in.options.ts';
 import { accountTarget, realmInfo } from '../realm.ts';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { verifyPasskeyAssertion } from '../passkeys/verify-assertion.ts';
 
 export interface SecondFactorCheck {
   step: 'second_factor' | 'step_up';
@@ -24,6 +26,8 @@ export interface SecondFactorCheck {
    * verifying an active one (a first sign-in that enrols its first factor).
    */
   enrol?: boolean;
+  /** Passkey only: the assertion answering the challenge issued for this attempt (`code` unused). */
+  assertion?: AuthenticationResponseJSON | undefined;
 }
 
 /** True when the code was accepted (and consumed); false after auditing why not. */
@@ -118,6 +122,16 @@ async function verify(
         policy: deps.smsPolicy,
       });
       return r === 'ok' ? null : r === 'wrong' ? 'wrong_code' : r;
+    }
+    case 'passkey': {
+      if (!deps.passkeys || !input.assertion) return 'no_factor';
+      const r = await verifyPasskeyAssertion(deps.db, ctx, deps.passkeys, {
+        purpose: input.step,
+        response: input.assertion,
+        binding: { userId, sessionId: input.attemptId },
+        now,
+      });
+      return r.ok ? null : r.reason;
     }
     case 'recovery': {
       const r = await useRecoveryCode(deps.db, ctx, { userId, realm: deps.realm, code: input.code, now });

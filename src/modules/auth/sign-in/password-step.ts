@@ -20,7 +20,9 @@ import { appendAudit, recordAudit } from '../../audit/audit.repository.ts';
 import type { SignInFailureReason } from '../../audit/audit.events.ts';
 import { decideSecondFactorSkip } from '../../trusted-networks/index.ts';
 import { getFactorSummary } from '../factors/index.ts';
+import { countUserPasskeys } from '../passkeys/passkeys.repository.ts';
 import { startSession, type LiveSession } from '../sessions/index.ts';
+import { checkDirectoryPassword } from '../directory/index.ts';
 import { beginAttempt, normaliseAccount, normaliseIp } from '../throttle/index.ts';
 import { SignInFailedError } from './sign-in.errors.ts';
 import { signInCtx, type SignInDeps, type SignInFactor, type SignInRequest } from './sign-in.options.ts';
@@ -55,7 +57,7 @@ export async function signInWithPassword(
   const realm = realmInfo(deps.realm);
   const name = normaliseAccount(input.username).slice(0, 200);
   // Both account tables have these columns; the realm picks the table.
-  const user = await (deps.db as Kysely<Pick<DB, 'staff_users'>>)
+  let user = await (deps.db as Kysely<Pick<DB, 'staff_users'>>)
     .selectFrom(realm.table as 'staff_users')
     .select(['id', 'username', 'status', 'password_hash', 'mobile_last4'])
     .where((eb) =>
@@ -68,10 +70,10 @@ export async function signInWithPassword(
   // One counter per account, whichever of its names was typed (username or, for clients, e-mail).
   const account = realm.accountPrefix + (user?.username ?? name);
 
-  const fail = async (reason: SignInFailureReason): Promise<never> => {
+  const fail = async (reason: SignInFailureReason, targetId = user?.id ?? null): Promise<never> => {
     await recordAudit(deps.db, ctx, {
       type: 'auth.sign_in_failed',
-      ...(user ? { target: accountTarget(user.id, deps.realm) } : {}),
+      ...(targetId ? { target: accountTarget(targetId, deps.realm) } : {}),
       payload: { step: 'password', factor: 'password', reason, ip },
     });
     throw new SignInFailedError();
@@ -97,9 +99,27 @@ export async function signInWithPassword(
     return fail('delayed');
   }
 
+  // A directory user (or, with a directory configured, a name unknown here) is checked by a bind
+  // instead of the local hash, behind the same guard (src/modules/auth/directory/directory-sign-in.ts).
+  const directory =
+    deps.directory && realm.realm === 'staff'
+      ? await checkDirectoryPassword({ db: deps.db, directory: deps.directory }, ctx, {
+          userId: user?.id ?? null,
+          login: input.username,
+          password: input.password,
+          ip,
+          now,
+          attempt,
+        })
+      : null;
+  if (directory?.kind === 'failed') return fail(directory.reason, directory.userId);
+  if (directory?.kind === 'ok') user = directory.user;
+
   let ok: boolean;
   try {
-    ok = await deps.hasher.verifyPassword(user?.password_hash ?? null, input.password);
+    ok =
+      directory?.kind === 'ok' ||
+      (await deps.hasher.verifyPassword(user?.password_hash ?? null, input.password));
   } catch (err) {
     // Hashing refused (busy): nothing was verified, so the attempt must not count.
     await attempt.release();
@@ -116,7 +136,7 @@ export async function signInWithPassword(
     return fail('disabled');
   }
   await attempt.succeed();
-  await upgradeHashIfNeeded(deps, user.id, user.password_hash!, input.password);
+  if (user.password_hash) await upgradeHashIfNeeded(deps, user.id, user.password_hash, input.password);
 
   // Client users always give a second factor, whatever their network.
   const skip =
@@ -173,18 +193,20 @@ export async function signInWithPassword(
   return { outcome: 'second_factor', token, session, ...offered };
 }
 
-/** The factors a user can finish signing in with: an active authenticator, a phone, recovery codes. */
+/** The factors a user can finish signing in with: an active authenticator, a phone, passkeys, recovery codes. */
 export async function offeredFactors(
   deps: Pick<SignInDeps, 'db'>,
   userId: string,
   hasMobile: boolean,
 ): Promise<OfferedFactors> {
   const summary = await getFactorSummary(deps.db, userId);
+  const passkeys = await countUserPasskeys(deps.db, userId);
   const factors: SignInFactor[] = [];
+  if (passkeys > 0) factors.push('passkey');
   if (summary.totp) factors.push('totp');
   if (hasMobile) factors.push('sms');
   if (summary.recoveryCodesRemaining > 0) factors.push('recovery');
-  return { factors, enrolmentRequired: !summary.totp && !hasMobile };
+  return { factors, enrolmentRequired: !summary.totp && !hasMobile && passkeys === 0 };
 }
 
 /**

@@ -29,14 +29,20 @@ import { signInCtx, type SignInDeps, type SignInFactor, type SignInRequest } fro
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/types.ts';
 import { accountTarget, realmInfo } from '../realm.ts';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { countUserPasskeys } from '../passkeys/passkeys.repository.ts';
 
-interface PendingSignIn {
+export interface PendingSignIn {
   sessionId: string;
   user: { id: string; username: string; mobileEnc: Uint8Array | null };
 }
 
 /** The sign-in a 'second_factor' session token belongs to, or SignInExpiredError. */
-async function pendingSignIn(deps: SignInDeps, token: string | null, now: Date): Promise<PendingSignIn> {
+export async function pendingSignIn(
+  deps: SignInDeps,
+  token: string | null,
+  now: Date,
+): Promise<PendingSignIn> {
   if (!token || !isWellFormedToken(token)) throw new SignInExpiredError();
   const realm = realmInfo(deps.realm);
   // Both account tables have these columns; the realm picks the table, and the session must be of it.
@@ -59,6 +65,8 @@ export interface SecondFactorStepInput {
   token: string | null;
   factor: SignInFactor;
   code: string;
+  /** Passkey only: the assertion (see check-second-factor.ts). */
+  assertion?: AuthenticationResponseJSON | undefined;
 }
 
 export interface SecondFactorStepResult {
@@ -83,7 +91,11 @@ export async function completeSignIn(
   let enrol = false;
   if (input.factor === 'totp') {
     const summary = await getFactorSummary(deps.db, user.id);
-    enrol = !summary.totp && summary.totpPending && user.mobileEnc === null;
+    enrol =
+      !summary.totp &&
+      summary.totpPending &&
+      user.mobileEnc === null &&
+      (await countUserPasskeys(deps.db, user.id)) === 0;
   }
   const ok = await checkSecondFactor(deps, req, {
     step: 'second_factor',
@@ -92,6 +104,7 @@ export async function completeSignIn(
     factor: input.factor,
     code: input.code,
     enrol,
+    assertion: input.assertion,
   });
   if (!ok) throw new SecondFactorFailedError();
 
@@ -217,7 +230,11 @@ export async function startSignInEnrolment(
   const now = (deps.now ?? (() => new Date()))();
   const pending = await pendingSignIn(deps, input.token, now);
   const summary = await getFactorSummary(deps.db, pending.user.id);
-  if (summary.totp || pending.user.mobileEnc !== null)
+  if (
+    summary.totp ||
+    pending.user.mobileEnc !== null ||
+    (await countUserPasskeys(deps.db, pending.user.id)) > 0
+  )
     throw new AppError('conflict', 'This account already has a second factor; use it to sign in.', {
       reason: 'factor_exists',
     });

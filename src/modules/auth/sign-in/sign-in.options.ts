@@ -13,6 +13,8 @@ import type { PasswordHasher } from '../passwords/index.ts';
 import type { SessionPolicy } from '../sessions/index.ts';
 import type { ThrottlePolicy } from '../throttle/index.ts';
 import type { Realm } from '../realm.ts';
+import type { DirectoryServices } from '../directory/directory.options.ts';
+import type { PasskeyPolicy } from '../passkeys/passkeys.options.ts';
 
 export interface SignInDeps {
   db: Kysely<DB>;
@@ -26,8 +28,12 @@ export interface SignInDeps {
   trustedNetworkSkip: boolean;
   /** Shown by authenticator apps next to "Dossier". */
   firmName: string;
+  /** The realm's WebAuthn relying party and passwordless policy; without it passkeys are refused. */
+  passkeys?: PasskeyPolicy | undefined;
   /** Whose sign-in this is (default staff). Client users never skip the second factor. */
   realm?: Realm | undefined;
+  /** Active Directory / LDAP (staff only); null or absent: every password is checked locally. */
+  directory?: DirectoryServices | null | undefined;
   /** Test seam; default the wall clock. */
   now?: () => Date;
 }
@@ -56,4 +62,4 @@ export function signInCtx(deps: SignInDeps, req: SignInRequest, now: Date): Ctx 
 }
 
 /** The second factors a sign-in can complete with. */
-export type SignInFactor = 'totp' | 'sms' | 'recovery';
+export type SignInFactor = 'totp' | 'sms' | 'recovery' | 'passkey';

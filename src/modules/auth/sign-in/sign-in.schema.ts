@@ -7,6 +7,14 @@ export const SignInFactorSchema = Type.Union([
   Type.Literal('recovery'),
 ]);
 
+/** The factors the second step may offer: the coded ones, and a passkey (its own routes). */
+export const OfferedFactorSchema = Type.Union([
+  Type.Literal('totp'),
+  Type.Literal('sms'),
+  Type.Literal('recovery'),
+  Type.Literal('passkey'),
+]);
+
 export const LoginBody = Type.Object(
   {
     /** As typed; trimmed and lower-cased like at creation. */
@@ -56,7 +64,7 @@ export const SignedInView = Type.Object({
 
 export const SecondFactorRequiredView = Type.Object({
   status: Type.Literal('second_factor_required'),
-  factors: Type.Array(SignInFactorSchema),
+  factors: Type.Array(OfferedFactorSchema),
   /** The account has no second factor yet: enrol an authenticator app (POST /auth/login/enrolment). */
   enrolmentRequired: Type.Boolean(),
   expiresAt: Type.String({ format: 'date-time' }),

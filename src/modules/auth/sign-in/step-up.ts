@@ -4,6 +4,7 @@
  * session; success gives the session a new token and a fresh `second_factor_at`.
  */
 import { accountTarget, realmInfo } from '../realm.ts';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { inTransaction } from '../../../db/transaction.ts';
 import { appendAudit } from '../../audit/audit.repository.ts';
 import { rotateSession, type LiveSession } from '../sessions/index.ts';
@@ -17,6 +18,8 @@ export interface StepUpInput {
   sessionId: string;
   factor: SignInFactor;
   code: string;
+  /** Passkey only: the assertion answering this session's step-up challenge. */
+  assertion?: AuthenticationResponseJSON | undefined;
 }
 
 export async function stepUp(
@@ -30,6 +33,7 @@ export async function stepUp(
     attemptId: input.sessionId,
     factor: input.factor,
     code: input.code,
+    assertion: input.assertion,
   });
   if (!ok) throw new SecondFactorFailedError();
   const now = (deps.now ?? (() => new Date()))();

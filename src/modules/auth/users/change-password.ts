@@ -5,6 +5,7 @@ import { endUserSessions } from '../sessions/index.ts';
 import { beginAttempt, normaliseIp, type ThrottlePolicy } from '../throttle/index.ts';
 import { WrongCurrentPasswordError, type PasswordDeps } from './staff-user.options.ts';
 import { hashForUser } from './redeem-user-token.ts';
+import { assertLocallyManaged } from '../directory/managed-by-directory.ts';
 import { accountTarget, realmInfo, type Realm } from '../realm.ts';
 
 /** A signed-in user changes their own password. */
@@ -41,6 +42,7 @@ export async function changePassword(deps: PasswordDeps, input: ChangePasswordIn
     .executeTakeFirst();
   if (!user || user.status !== 'active')
     throw notFound(realm.realm === 'client' ? 'client user' : 'staff user');
+  if (realm.realm === 'staff') await assertLocallyManaged(ctx.db, user.id);
   // verifyPassword(null, …) runs a dummy verification: a user without a password takes as long.
   if (!(await deps.hasher.verifyPassword(user.password_hash, input.currentPassword))) {
     await recordAudit(ctx.db, ctx, {
@@ -88,6 +90,8 @@ export async function changeOwnPassword(
   deps: PasswordDeps & { throttle: ThrottlePolicy },
   input: ChangePasswordInput & { username: string; ip: string },
 ): Promise<void> {
+  // Nothing to verify for a directory user: refused before the guard counts anything.
+  if ((input.realm ?? 'staff') === 'staff') await assertLocallyManaged(deps.ctx.db, input.userId);
   const now = deps.ctx.now();
   const attempt = await beginAttempt(
     deps.ctx.db,

@@ -41,3 +41,8 @@ export { enableStaffUser } from './enable-staff-user.ts';
 export { updateStaffUser, type UpdateStaffUserInput } from './update-staff-user.ts';
 export { getStaffUser } from './get-staff-user.ts';
 export { listStaffUsers, type ListStaffUsersInput } from './list-staff-users.ts';
+export {
+  insertProvisionedStaffUser,
+  type ProvisionedStaffUser,
+  type ProvisionedStaffUserInput,
+} from './provision-staff-user.ts';

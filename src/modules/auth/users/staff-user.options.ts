@@ -54,7 +54,9 @@ export type StaffUserNotification =
   | { type: 'mobile_changed'; userId: string }
   | { type: 'factor_enrolled'; userId: string; factor: 'totp' }
   | { type: 'factor_removed'; userId: string; factor: 'totp'; by: 'user' | 'administrator' }
-  | { type: 'recovery_codes_regenerated'; userId: string };
+  | { type: 'recovery_codes_regenerated'; userId: string }
+  | { type: 'passkey_added'; userId: string }
+  | { type: 'passkey_removed'; userId: string; by: 'user' | 'administrator' };
 
 /**
  * Sends the user a notification (e-mail). Called after the change has committed; a rejection

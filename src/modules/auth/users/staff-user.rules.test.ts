@@ -65,6 +65,11 @@ describe('staff-user rules', () => {
       mobile_last4: '1234',
       disabled_at: null,
       version: 3,
+      source: 'local',
+      directory_dn: null,
+      directory_id: null,
+      directory_synced_at: null,
+      directory_disabled: false,
     };
     const view = presentStaffUser(row);
     assert.equal(view.mobileMasked, '••••1234');

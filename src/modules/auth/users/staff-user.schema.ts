@@ -87,6 +87,8 @@ export const StaffUserView = Type.Object({
   mobileMasked: Type.Union([Type.String(), Type.Null()]),
   status: StaffUserStatus,
   activated: Type.Boolean(),
+  /** 'directory': the password and group memberships live in the directory (no local reset). */
+  source: Type.Union([Type.Literal('local'), Type.Literal('directory')]),
   passwordChangedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

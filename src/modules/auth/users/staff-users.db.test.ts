@@ -157,6 +157,7 @@ for (const backend of backends) {
         'id',
         'mobileMasked',
         'passwordChangedAt',
+        'source',
         'status',
         'updatedAt',
         'username',

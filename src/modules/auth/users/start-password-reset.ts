@@ -5,6 +5,7 @@ import { appendAudit } from '../../audit/audit.repository.ts';
 import { issueUserToken } from './issue-user-token.ts';
 import { resolveTokenLifetimes, type TokenLifetimes } from './staff-user.options.ts';
 import { findStaffUser } from './staff-user.repository.ts';
+import { managedByDirectory } from '../directory/managed-by-directory.ts';
 import type { IssuedTokenView } from './staff-user.schema.ts';
 
 /**
@@ -14,7 +15,8 @@ import type { IssuedTokenView } from './staff-user.schema.ts';
  * the reset. A newer reset token retires the previous live one. Also works for a user who has not
  * activated yet (their activation link expired): completing it sets the first password.
  * Audit `staff_user.reset_started`.
- * @throws AppError not_found, conflict (409) for a disabled user (enable first).
+ * @throws AppError not_found, conflict (409) for a disabled user (enable first) or a directory user
+ *   (`managed_by_directory`: their password is the directory's).
  */
 export async function startPasswordReset(
   ctx: Ctx,
@@ -25,6 +27,7 @@ export async function startPasswordReset(
   return inTransaction(ctx.db, async (tx) => {
     const user = await findStaffUser(tx, input.userId, 'lock');
     if (!user) throw notFound('staff user');
+    if (user.source === 'directory') throw managedByDirectory();
     if (user.status !== 'active') throw new AppError('conflict', 'the staff user is disabled');
     const issued = await issueUserToken(tx, ctx, { userId: user.id, purpose: 'reset', lifetimeMs: resetMs });
     const expiresAt = issued.row.expires_at.toISOString();

@@ -21,6 +21,7 @@ import { linkClientFormsRoutes } from './client-forms-routes.ts';
 import { linkClientRoutes } from './client-routes.ts';
 import { linkClientRequestsRoutes } from './client-requests-routes.ts';
 import { linkClientMeetingsRoutes } from './client-meetings-routes.ts';
+import { linkClientPasskeysRoutes } from './client-passkeys-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -102,6 +103,7 @@ export async function buildLinkApp(
   await linkClientMeetingsRoutes(app, deps);
   await linkClientFormsRoutes(app, deps);
   await linkClientAccountRoutes(app, deps);
+  await linkClientPasskeysRoutes(app, deps);
   await linkClientDocumentsRoutes(app, deps);
   await linkClientCotRoutes(app, deps);
 

@@ -5,9 +5,7 @@
  * and second factors (any signed-in staff user; factor changes need a recent second factor).
  */
 import { Type } from 'typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, notFound } from '../../../platform/errors.ts';
-import type { Actor } from '../../../modules/access/actor.ts';
 import {
   generateRecoveryCodes,
   getFactorSummary,
@@ -15,12 +13,7 @@ import {
   startTotpEnrolment,
   confirmTotpEnrolment,
 } from '../../../modules/auth/factors/index.ts';
-import {
-  authenticateSession,
-  endSession,
-  listSessions,
-  type LiveSession,
-} from '../../../modules/auth/sessions/index.ts';
+import { authenticateSession, endSession, listSessions } from '../../../modules/auth/sessions/index.ts';
 import {
   abandonSignIn,
   CodeSentView,
@@ -59,73 +52,14 @@ import {
   signInRequest,
 } from '../session-cookie.ts';
 import { IdParams } from './common.ts';
-
-type StaffActor = Extract<Actor, { kind: 'staff' }>;
-
-/** The signed-in staff user of a request; API keys have no account of their own here. */
-function staff(req: FastifyRequest): StaffActor {
-  const actor = req.ctx.actor;
-  if (actor.kind !== 'staff')
-    throw new AppError('forbidden', 'this route is for signed-in staff users', { reason: 'staff_only' });
-  return actor;
-}
+import { staffActor, staffSessionViews } from './staff-session.ts';
 
 export async function authRoutes(app: App, opts: { auth: AuthServices }): Promise<void> {
   const { auth } = opts;
   const deps = auth.signIn;
   const tags = ['auth'];
-
-  /** The view of a session just started or rotated, and its cookie. */
-  async function signedIn(
-    reply: FastifyReply,
-    req: FastifyRequest,
-    token: string,
-    extra: { recoveryCodes?: string[] | null; recoveryCodesRemaining?: number | null } = {},
-  ) {
-    setSessionCookie(reply, token);
-    const view = await sessionView(token, req.id);
-    return {
-      status: 'signed_in' as const,
-      ...view,
-      ...(extra.recoveryCodes ? { recoveryCodes: extra.recoveryCodes } : {}),
-      ...(typeof extra.recoveryCodesRemaining === 'number'
-        ? { recoveryCodesRemaining: extra.recoveryCodesRemaining }
-        : {}),
-    };
-  }
-
-  async function sessionView(token: string, requestId: string) {
-    const found = await authenticateSession(deps.db, token, auth.session, { now: new Date(), requestId });
-    if (!found) throw new AppError('unauthenticated', 'session ended');
-    return presentSession(found.actor, found.session);
-  }
-
-  async function presentSession(actor: StaffActor, session: LiveSession) {
-    const user = await deps.db
-      .selectFrom('staff_users')
-      .select('display_name')
-      .where('id', '=', actor.id)
-      .executeTakeFirstOrThrow();
-    const until =
-      session.secondFactorAt && session.secondFactor !== 'trusted_network'
-        ? new Date(session.secondFactorAt.getTime() + auth.session.stepUpWindowMs)
-        : null;
-    return {
-      user: {
-        id: actor.id,
-        username: actor.username,
-        displayName: user.display_name,
-        rights: [...actor.rights].sort(),
-      },
-      session: {
-        id: session.id,
-        expiresAt: session.expiresAt.toISOString(),
-        secondFactor: session.secondFactor,
-        steppedUpUntil: until && until > new Date() ? until.toISOString() : null,
-        csrfToken: session.csrfToken,
-      },
-    };
-  }
+  const { presentSession, signedIn } = staffSessionViews(auth);
+  const staff = staffActor;
 
   // ---- sign-in (public) -------------------------------------------------------------------
 

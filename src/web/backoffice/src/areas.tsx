@@ -7,6 +7,7 @@ import { Dashboard } from './pages/Dashboard.tsx';
 import { ApplicationDetail } from './pages/ApplicationDetail.tsx';
 import { Applications } from './pages/Applications.tsx';
 import { Sessions } from './pages/Sessions.tsx';
+import { Passkeys } from './pages/Passkeys.tsx';
 import { AlertQueue } from './pages/AlertQueue.tsx';
 import { DocumentViewer } from './pages/DocumentViewer.tsx';
 import { SubjectDetail } from './pages/SubjectDetail.tsx';
@@ -35,7 +36,10 @@ const APPLICATION_AREAS: Area[] = [
   { path: '/applications', nav: 'nav.applications', right: 'application:read', element: <Applications /> },
   { path: '/applications/:id', right: 'application:read', element: <ApplicationDetail /> },
 ];
-const ACCOUNT_AREAS: Area[] = [{ path: '/account/sessions', nav: 'nav.sessions', element: <Sessions /> }];
+const ACCOUNT_AREAS: Area[] = [
+  { path: '/account/sessions', nav: 'nav.sessions', element: <Sessions /> },
+  { path: '/account/passkeys', nav: 'nav.passkeys', element: <Passkeys /> },
+];
 
 export const AREAS: Area[] = [
   { path: '/', nav: 'nav.dashboard', element: <Dashboard /> },

@@ -49,12 +49,18 @@ export function SessionProvider(props: { children: ReactNode }) {
     void refresh();
   }, [refresh]);
   const signOut = useCallback(async () => {
+    let endSessionUrl: string | null;
     try {
-      await api('/api/v1/auth/logout', { method: 'POST' });
+      // Also answers, for a single sign-on session, where to sign out at the provider.
+      endSessionUrl = (
+        await api<{ endSessionUrl: string | null }>('/api/v1/auth/sso/logout', { method: 'POST' })
+      ).endSessionUrl;
     } finally {
       setCsrfToken(null);
       setCurrent(null);
     }
+    // Only a URL of the configured provider's, built by the server; https only.
+    if (endSessionUrl?.startsWith('https://')) window.location.assign(endSessionUrl);
   }, []);
   const can = useCallback((right: string) => current?.user.rights.includes(right) ?? false, [current]);
   return (

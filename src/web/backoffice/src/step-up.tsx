@@ -28,6 +28,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, setCsrfToken } from '../../ui/api.ts';
 import { Alert, Button, SecondFactorFields } from '../../ui/components.tsx';
 import { useSession, type StaffSession } from './session.tsx';
+import { passkeysSupported, signWithPasskey } from '../../ui/passkey.ts';
 
 /** The reason of the access gate's 403 when a fresh second factor is needed. */
 export const STEP_UP_REQUIRED = 'step_up_required';
@@ -158,7 +159,11 @@ export function StepUpDialog() {
 
 function StepUpForm({ prompt }: { prompt: Prompt }) {
   const { t } = useTranslation('stepup');
-  const [factors, setFactors] = useState<{ list: Factor[]; mobile: string | null } | null>(null);
+  const [factors, setFactors] = useState<{
+    list: Factor[];
+    mobile: string | null;
+    passkey: boolean;
+  } | null>(null);
   const [factor, setFactor] = useState<Factor>('totp');
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -167,14 +172,21 @@ function StepUpForm({ prompt }: { prompt: Prompt }) {
 
   useEffect(() => {
     let live = true;
-    api<FactorsAnswer>('/api/v1/auth/factors')
-      .then((f) => {
+    Promise.all([
+      api<FactorsAnswer>('/api/v1/auth/factors'),
+      api<{ items: unknown[] }>('/api/v1/auth/passkeys'),
+    ])
+      .then(([f, p]) => {
         if (!live) return;
         const list: Factor[] = [];
         if (f.totp) list.push('totp');
         if (f.sms) list.push('sms');
         if (f.recoveryCodesRemaining > 0) list.push('recovery');
-        setFactors({ list, mobile: f.sms?.mobile ?? null });
+        setFactors({
+          list,
+          mobile: f.sms?.mobile ?? null,
+          passkey: p.items.length > 0 && passkeysSupported(),
+        });
         setFactor(list[0] ?? 'totp');
       })
       .catch((err: unknown) => {
@@ -194,6 +206,25 @@ function StepUpForm({ prompt }: { prompt: Prompt }) {
       setError(err instanceof ApiError ? err.message : t('unavailable'));
     }
   }, [factors, t]);
+
+  /** Steps up with a passkey instead of a code. */
+  const stepUpWithPasskey = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      const view = await signWithPasskey<StaffSession>(
+        '/api/v1/auth/step-up/passkey/options',
+        '/api/v1/auth/step-up/passkey',
+        t('passkeyCancelled'),
+      );
+      setCsrfToken(view.session.csrfToken);
+      prompt.done(view);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t('unavailable'));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -224,26 +255,39 @@ function StepUpForm({ prompt }: { prompt: Prompt }) {
         error ? null : (
           <p role="status">{t('loading')}</p>
         )
-      ) : factors.list.length === 0 ? (
+      ) : factors.list.length === 0 && !factors.passkey ? (
         <Alert kind="error">{t('noFactor')}</Alert>
       ) : (
         <>
-          <SecondFactorFields
-            name="stepup"
-            factors={factors.list}
-            factor={factor}
-            onFactor={setFactor}
-            code={code}
-            onCode={setCode}
-            onSendSms={() => void sendSms()}
-            text={{
-              legend: t('factor'),
-              factorName: (f) => t(`factors.${f}`),
-              codeLabel: (f) => t(`codeLabel.${f}`),
-              sendSms: t('sendSms'),
-            }}
-            autoFocus
-          />
+          {factors.passkey ? (
+            <p>
+              <Button
+                kind={factors.list.length ? 'secondary' : 'primary'}
+                busy={busy}
+                onClick={() => void stepUpWithPasskey()}
+              >
+                {t('usePasskey')}
+              </Button>
+            </p>
+          ) : null}
+          {factors.list.length ? (
+            <SecondFactorFields
+              name="stepup"
+              factors={factors.list}
+              factor={factor}
+              onFactor={setFactor}
+              code={code}
+              onCode={setCode}
+              onSendSms={() => void sendSms()}
+              text={{
+                legend: t('factor'),
+                factorName: (f) => t(`factors.${f}`),
+                codeLabel: (f) => t(`codeLabel.${f}`),
+                sendSms: t('sendSms'),
+              }}
+              autoFocus
+            />
+          ) : null}
         </>
       )}
       <div className="stepup-actions">

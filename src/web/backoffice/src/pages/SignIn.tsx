@@ -12,14 +12,19 @@ import { useNavigate } from 'react-router';
 import { api, ApiError } from '../../../ui/api.ts';
 import { Alert, Button, Field, PageTitle, SecondFactorFields } from '../../../ui/components.tsx';
 import { useSession, type StaffSession } from '../session.tsx';
+import { SsoProviderLinks, useSsoReturn, type PendingSecondFactor } from './SignInSso.tsx';
+import { passkeysSupported, signWithPasskey } from '../../../ui/passkey.ts';
 
 type Factor = 'totp' | 'sms' | 'recovery';
+/** What the second step offers: the coded factors, and a passkey (no code: the browser signs). */
+type Offered = Factor | 'passkey';
+const coded = (factors: Offered[]): Factor[] => factors.filter((f): f is Factor => f !== 'passkey');
 type SignedIn = StaffSession & { recoveryCodes?: string[]; recoveryCodesRemaining?: number };
 type LoginAnswer =
   | ({ status: 'signed_in' } & SignedIn)
   | {
       status: 'second_factor_required';
-      factors: Factor[];
+      factors: Offered[];
       enrolmentRequired: boolean;
       mobile: string | null;
     };
@@ -29,7 +34,7 @@ const FEW_CODES = 3;
 
 type Step =
   | { kind: 'password' }
-  | { kind: 'factor'; factors: Factor[]; mobile: string | null }
+  | { kind: 'factor'; factors: Offered[]; mobile: string | null }
   | { kind: 'enrol'; uri: string; secret: string }
   | { kind: 'after'; session: SignedIn };
 
@@ -64,6 +69,26 @@ export function SignIn() {
     setError(err instanceof ApiError ? err.message : t('unavailable'));
   };
 
+  // Back from single sign-on without the provider's multi-factor: the same second step as after the password.
+  const ssoSecondStep = async (p: PendingSecondFactor) => {
+    try {
+      if (p.enrolmentRequired) {
+        const e = await api<{ otpauthUri: string; secret: string }>('/api/v1/auth/login/enrolment', {
+          method: 'POST',
+        });
+        setFactor('totp');
+        setStep({ kind: 'enrol', uri: e.otpauthUri, secret: e.secret });
+        return;
+      }
+      const factors = p.factors as Offered[];
+      setStep({ kind: 'factor', factors, mobile: p.mobile });
+      setFactor(coded(factors)[0] ?? 'totp');
+    } catch (err) {
+      failed(err);
+    }
+  };
+  useSsoReturn({ error: setError, secondFactor: (p) => void ssoSecondStep(p) });
+
   const submitPassword = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -85,7 +110,7 @@ export function SignIn() {
         return;
       }
       setStep({ kind: 'factor', factors: r.factors, mobile: r.mobile });
-      setFactor(r.factors[0] ?? 'totp');
+      setFactor(coded(r.factors)[0] ?? 'totp');
     } catch (err) {
       failed(err);
     } finally {
@@ -117,6 +142,32 @@ export function SignIn() {
     } catch (err) {
       failed(err);
       setCode('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** A passkey: alone (passwordless, from the first step) or as the second factor of this sign-in. */
+  const withPasskey = async (mode: 'passwordless' | 'second_factor') => {
+    setError(null);
+    setInfo(null);
+    setBusy(true);
+    try {
+      done(
+        mode === 'passwordless'
+          ? await signWithPasskey<SignedIn>(
+              '/api/v1/auth/passkeys/sign-in/options',
+              '/api/v1/auth/passkeys/sign-in',
+              t('passkey.cancelled'),
+            )
+          : await signWithPasskey<SignedIn>(
+              '/api/v1/auth/login/passkey/options',
+              '/api/v1/auth/login/passkey',
+              t('passkey.cancelled'),
+            ),
+      );
+    } catch (err) {
+      failed(err);
     } finally {
       setBusy(false);
     }
@@ -161,6 +212,7 @@ export function SignIn() {
       </PageTitle>
       {error ? <Alert kind="error">{error}</Alert> : null}
       {info ? <Alert kind="info">{info}</Alert> : null}
+      {step.kind === 'password' ? <SsoProviderLinks /> : null}
       {step.kind === 'password' ? (
         <form onSubmit={submitPassword} noValidate>
           <Field
@@ -184,12 +236,35 @@ export function SignIn() {
           <Button type="submit" busy={busy}>
             {t('continue')}
           </Button>
+          {passkeysSupported() ? (
+            <p>
+              <Button kind="secondary" onClick={() => void withPasskey('passwordless')}>
+                {t('passkey.signIn')}
+              </Button>
+            </p>
+          ) : null}
         </form>
+      ) : step.kind === 'factor' && coded(step.factors).length === 0 ? (
+        <div className="signin-actions">
+          <Button busy={busy} onClick={() => void withPasskey('second_factor')}>
+            {t('passkey.use')}
+          </Button>
+          <Button kind="secondary" onClick={() => void cancel()}>
+            {t('startAgain')}
+          </Button>
+        </div>
       ) : step.kind === 'factor' ? (
         <form onSubmit={submitCode} noValidate>
+          {step.factors.includes('passkey') ? (
+            <p>
+              <Button kind="secondary" onClick={() => void withPasskey('second_factor')}>
+                {t('passkey.use')}
+              </Button>
+            </p>
+          ) : null}
           <SecondFactorFields
             name="signin"
-            factors={step.factors}
+            factors={coded(step.factors)}
             factor={factor}
             onFactor={setFactor}
             code={code}

@@ -1,8 +1,9 @@
 /**
  * The client user's own account: who they are, their second factors (add an authenticator app by
- * scanning a QR code, or remove it while a phone is on file) and their password. Factor changes
- * need a fresh second factor (step-up): when the server asks for one, the page asks for the code
- * and then repeats the change.
+ * scanning a QR code, or remove it while a phone is on file), their passkeys (add with a name,
+ * rename, remove) and their password. Factor and passkey changes need a fresh second factor
+ * (step-up, a code or a passkey): when the server asks for one, the page asks for it and then
+ * repeats the change.
  */
 import QRCode from 'qrcode';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -12,6 +13,7 @@ import { Alert, Button, Field, PageTitle, SecondFactorFields } from '../../../ui
 import { formatDate } from '../../../ui/i18n.ts';
 import { passwordProblems } from '../components/password.ts';
 import { useSession } from '../session.tsx';
+import { createPasskey, passkeysSupported, signWithPasskey, type PasskeyItem } from '../../../ui/passkey.ts';
 import type { Factors } from '../types.ts';
 import { problemText, useLoad } from '../use-load.ts';
 
@@ -37,6 +39,7 @@ export function Account() {
         </dl>
       </section>
       <FactorsSection />
+      <PasskeysSection />
       <PasswordSection />
     </>
   );
@@ -47,6 +50,7 @@ type Pending = { run: () => Promise<void> } | null;
 function FactorsSection() {
   const { t } = useTranslation('account');
   const loaded = useLoad(() => api<Factors>('/api/v1/me/factors'), 'factors');
+  const passkeys = useLoad(() => api<{ items: PasskeyItem[] }>('/api/v1/me/passkeys'), 'passkeys');
   const [enrolment, setEnrolment] = useState<{ uri: string; secret: string } | null>(null);
   const [stepUp, setStepUp] = useState<Pending>(null);
   const [error, setError] = useState<string | null>(null);
@@ -98,6 +102,7 @@ function FactorsSection() {
       {stepUp && f ? (
         <StepUp
           factors={f}
+          passkey={(passkeys.data?.items.length ?? 0) > 0}
           onDone={async () => {
             const pending = stepUp;
             setStepUp(null);
@@ -143,7 +148,13 @@ function FactorsSection() {
 }
 
 /** Asks for a fresh second factor; the server rotates the session, so the CSRF token changes. */
-function StepUp(props: { factors: Factors; onDone: () => Promise<void>; onCancel: () => void }) {
+function StepUp(props: {
+  factors: Factors;
+  /** The user has a passkey to confirm with instead of a code. */
+  passkey?: boolean;
+  onDone: () => Promise<void>;
+  onCancel: () => void;
+}) {
   const { t } = useTranslation('account');
   const { replaceCsrf } = useSession();
   const available = [props.factors.totp ? 'totp' : null, props.factors.sms ? 'sms' : null].filter(
@@ -162,6 +173,23 @@ function StepUp(props: { factors: Factors; onDone: () => Promise<void>; onCancel
       setInfo(t('smsSent', { mobile: props.factors.sms?.mobile ?? '' }));
     } catch (err) {
       setError(problemText(err, t('common:unavailable')));
+    }
+  };
+  const withPasskey = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await signWithPasskey<{ csrfToken: string }>(
+        '/api/v1/auth/step-up/passkey/options',
+        '/api/v1/auth/step-up/passkey',
+        t('passkeys.cancelled'),
+      );
+      replaceCsrf(r.csrfToken);
+      await props.onDone();
+    } catch (err) {
+      setError(problemText(err, t('common:unavailable')));
+    } finally {
+      setBusy(false);
     }
   };
   const submit = async (e: FormEvent) => {
@@ -187,6 +215,13 @@ function StepUp(props: { factors: Factors; onDone: () => Promise<void>; onCancel
       <p>{t('stepUpIntro')}</p>
       {error ? <Alert kind="error">{error}</Alert> : null}
       {info ? <Alert kind="info">{info}</Alert> : null}
+      {props.passkey && passkeysSupported() ? (
+        <p>
+          <Button kind="secondary" busy={busy} onClick={() => void withPasskey()}>
+            {t('passkeys.useForStepUp')}
+          </Button>
+        </p>
+      ) : null}
       <SecondFactorFields
         name="stepup"
         factors={available}
@@ -274,6 +309,180 @@ function Enrol(props: {
         </Button>
       </div>
     </form>
+  );
+}
+
+/** The client's passkeys: list, add with a name, rename, remove; each change after a step-up. */
+function PasskeysSection() {
+  const { t } = useTranslation('account');
+  const loaded = useLoad(
+    () => api<{ items: PasskeyItem[]; passwordlessAllowed: boolean }>('/api/v1/me/passkeys'),
+    'passkeys',
+  );
+  const factors = useLoad(() => api<Factors>('/api/v1/me/factors'), 'factors');
+  const [stepUp, setStepUp] = useState<Pending>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
+  const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const list = loaded.data;
+
+  const guarded = async (run: () => Promise<void>) => {
+    setError(null);
+    setNotice(null);
+    setBusy(true);
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof ApiError && err.reason === 'step_up_required') setStepUp({ run });
+      else setError(problemText(err, t('common:unavailable')));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    const trimmed = name.trim();
+    setNameError(trimmed ? null : t('passkeys.nameMissing'));
+    if (!trimmed) return;
+    void guarded(async () => {
+      await createPasskey(
+        '/api/v1/me/passkeys/options',
+        '/api/v1/me/passkeys',
+        trimmed,
+        t('passkeys.cancelled'),
+      );
+      setName('');
+      setNotice(t('passkeys.added', { name: trimmed }));
+      await loaded.reload();
+    });
+  };
+  const rename = (e: FormEvent) => {
+    e.preventDefault();
+    if (!editing || !editing.name.trim()) return;
+    const next = editing.name.trim();
+    void guarded(async () => {
+      await api(`/api/v1/me/passkeys/${editing.id}`, { method: 'PATCH', body: { name: next } });
+      setEditing(null);
+      setNotice(t('passkeys.renamed', { name: next }));
+      await loaded.reload();
+    });
+  };
+  const remove = (p: PasskeyItem) =>
+    guarded(async () => {
+      await api(`/api/v1/me/passkeys/${p.id}`, { method: 'DELETE' });
+      setConfirmRemove(null);
+      setNotice(t('passkeys.removed', { name: p.name }));
+      await loaded.reload();
+    });
+
+  return (
+    <section aria-labelledby="acc-passkeys" className="portal-section">
+      <h2 id="acc-passkeys">{t('passkeys.title')}</h2>
+      <p>{list?.passwordlessAllowed ? t('passkeys.introPasswordless') : t('passkeys.intro')}</p>
+      {loaded.error ? <Alert kind="error">{problemText(loaded.error, t('common:unavailable'))}</Alert> : null}
+      {error ? <Alert kind="error">{error}</Alert> : null}
+      {notice ? <Alert kind="success">{notice}</Alert> : null}
+      {list ? (
+        list.items.length === 0 ? (
+          <p>{t('passkeys.none')}</p>
+        ) : (
+          <ul className="portal-cards">
+            {list.items.map((p) => (
+              <li key={p.id} className="portal-card">
+                {editing?.id === p.id ? (
+                  <form className="portal-form" onSubmit={rename} noValidate>
+                    <Field
+                      label={t('passkeys.newName', { name: p.name })}
+                      name="passkey-rename"
+                      value={editing.name}
+                      onChange={(v) => setEditing({ id: p.id, name: v })}
+                      required
+                    />
+                    <div className="portal-actions">
+                      <Button type="submit" busy={busy}>
+                        {t('passkeys.save')}
+                      </Button>
+                      <Button kind="secondary" onClick={() => setEditing(null)}>
+                        {t('cancel')}
+                      </Button>
+                    </div>
+                  </form>
+                ) : (
+                  <>
+                    <p>
+                      <strong>{p.name}</strong>
+                      <br />
+                      {t('passkeys.line', {
+                        added: formatDate(p.createdAt),
+                        used: p.lastUsedAt ? formatDate(p.lastUsedAt) : t('passkeys.never'),
+                      })}
+                      <br />
+                      {p.passwordless ? t('passkeys.kindPasswordless') : t('passkeys.kindSecondFactor')}
+                    </p>
+                    {confirmRemove === p.id ? (
+                      <div className="portal-confirm">
+                        <p>{t('passkeys.confirmRemove', { name: p.name })}</p>
+                        <div className="portal-actions">
+                          <Button kind="danger" busy={busy} onClick={() => void remove(p)}>
+                            {t('passkeys.yesRemove', { name: p.name })}
+                          </Button>
+                          <Button kind="secondary" onClick={() => setConfirmRemove(null)}>
+                            {t('cancel')}
+                          </Button>
+                        </div>
+                      </div>
+                    ) : (
+                      <div className="portal-actions">
+                        <Button kind="secondary" onClick={() => setEditing({ id: p.id, name: p.name })}>
+                          {t('passkeys.rename', { name: p.name })}
+                        </Button>
+                        <Button kind="secondary" onClick={() => setConfirmRemove(p.id)}>
+                          {t('passkeys.remove', { name: p.name })}
+                        </Button>
+                      </div>
+                    )}
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        )
+      ) : null}
+      {stepUp && factors.data ? (
+        <StepUp
+          factors={factors.data}
+          passkey={(list?.items.length ?? 0) > 0}
+          onDone={async () => {
+            const pending = stepUp;
+            setStepUp(null);
+            await guarded(pending.run);
+          }}
+          onCancel={() => setStepUp(null)}
+        />
+      ) : passkeysSupported() ? (
+        <form className="portal-form portal-narrow" onSubmit={add} noValidate>
+          <Field
+            label={t('passkeys.name')}
+            name="passkey-name"
+            value={name}
+            onChange={setName}
+            hint={t('passkeys.nameHint')}
+            required
+            error={nameError}
+          />
+          <Button type="submit" busy={busy}>
+            {t('passkeys.add')}
+          </Button>
+        </form>
+      ) : (
+        <p className="hint">{t('passkeys.unsupported')}</p>
+      )}
+    </section>
   );
 }
 

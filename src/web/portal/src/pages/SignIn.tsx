@@ -1,12 +1,18 @@
-/** Client sign-in: username or e-mail and password, then always a second factor. */
+/**
+ * Client sign-in: username or e-mail and password, then always a second factor (a code, or a
+ * passkey); or a passkey alone where the firm allows it ("Sign in with a passkey").
+ */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../../../ui/api.ts';
 import { Alert, Button, Field, PageTitle, SecondFactorFields } from '../../../ui/components.tsx';
 import { useSession } from '../session.tsx';
+import { passkeysSupported, signWithPasskey } from '../../../ui/passkey.ts';
 
 type Factor = 'totp' | 'sms';
+type Offered = Factor | 'passkey';
+const coded = (factors: Offered[]): Factor[] => factors.filter((f): f is Factor => f !== 'passkey');
 
 export function SignIn() {
   const { t } = useTranslation('signin');
@@ -14,7 +20,7 @@ export function SignIn() {
   const navigate = useNavigate();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [step, setStep] = useState<{ factors: Factor[]; mobile: string | null } | null>(null);
+  const [step, setStep] = useState<{ factors: Offered[]; mobile: string | null } | null>(null);
   const [factor, setFactor] = useState<Factor>('sms');
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -27,12 +33,13 @@ export function SignIn() {
     setError(null);
     setBusy(true);
     try {
-      const r = await api<{ factors: Factor[]; mobile: string | null }>('/api/v1/auth/login', {
+      const r = await api<{ factors: Offered[]; mobile: string | null }>('/api/v1/auth/login', {
         method: 'POST',
         body: { username, password },
       });
       setStep(r);
       setFactor(r.factors.includes('totp') ? 'totp' : 'sms');
+      if (coded(r.factors).length === 0) setFactor('sms');
       setPassword('');
     } catch (err) {
       failed(err);
@@ -58,6 +65,23 @@ export function SignIn() {
         method: 'POST',
         body: { factor, code: code.trim() },
       });
+      await signedIn(r.csrfToken);
+      void navigate('/', { replace: true });
+    } catch (err) {
+      failed(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** A passkey: alone (passwordless) or as the second factor of the sign-in in progress. */
+  const withPasskey = async (mode: 'passwordless' | 'second_factor') => {
+    setError(null);
+    setInfo(null);
+    setBusy(true);
+    try {
+      const base = mode === 'passwordless' ? '/api/v1/auth/passkeys/sign-in' : '/api/v1/auth/login/passkey';
+      const r = await signWithPasskey<{ csrfToken: string }>(`${base}/options`, base, t('passkey.cancelled'));
       await signedIn(r.csrfToken);
       void navigate('/', { replace: true });
     } catch (err) {
@@ -95,12 +119,32 @@ export function SignIn() {
           <Button type="submit" busy={busy}>
             {t('continue')}
           </Button>
+          {passkeysSupported() ? (
+            <p>
+              <Button kind="secondary" onClick={() => void withPasskey('passwordless')}>
+                {t('passkey.signIn')}
+              </Button>
+            </p>
+          ) : null}
         </form>
+      ) : coded(step.factors).length === 0 ? (
+        <p>
+          <Button busy={busy} onClick={() => void withPasskey('second_factor')}>
+            {t('passkey.use')}
+          </Button>
+        </p>
       ) : (
         <form onSubmit={submitCode} noValidate>
+          {step.factors.includes('passkey') ? (
+            <p>
+              <Button kind="secondary" onClick={() => void withPasskey('second_factor')}>
+                {t('passkey.use')}
+              </Button>
+            </p>
+          ) : null}
           <SecondFactorFields
             name="signin"
-            factors={step.factors}
+            factors={coded(step.factors)}
             factor={factor}
             onFactor={setFactor}
             code={code}

@@ -248,6 +248,9 @@ function UserDetail(props: { id: string; onChanged: (u: StaffUserView) => void; 
   const { can, current } = useSession();
   const user = useLoad<StaffUserView>(`/api/v1/users/${props.id}`);
   const sessions = useLoad<{ items: SessionItem[] }>(`/api/v1/users/${props.id}/sessions`);
+  const ssoIds = useLoad<{
+    items: { provider: string; providerName: string; lastSignInAt: string | null }[];
+  }>(`/api/v1/users/${props.id}/sso-identities`);
   const action = useAction();
   const [message, setMessage] = useState<string | null>(null);
   const [u, setU] = useState<StaffUserView | null>(null);
@@ -279,6 +282,8 @@ function UserDetail(props: { id: string; onChanged: (u: StaffUserView) => void; 
           {t(`users.statuses.${u.status}`)}
           {u.disabledAt ? ` (${formatDate(u.disabledAt, true)})` : ''}
         </dd>
+        <dt>{t('users.source')}</dt>
+        <dd>{u.source === 'directory' ? t('users.sourceDirectory') : t('users.sourceLocal')}</dd>
         <dt>{t('users.activated')}</dt>
         <dd>{u.activated ? t('common.yes') : t('users.notActivated')}</dd>
         <dt>{t('users.email')}</dt>
@@ -289,6 +294,21 @@ function UserDetail(props: { id: string; onChanged: (u: StaffUserView) => void; 
         <dd>{u.passwordChangedAt ? formatDate(u.passwordChangedAt, true) : t('common.never')}</dd>
         <dt>{t('users.liveSessions')}</dt>
         <dd>{sessions.data ? formatNumber(live) : '…'}</dd>
+        <dt>{t('users.ssoIdentities')}</dt>
+        <dd>
+          {!ssoIds.data
+            ? '…'
+            : ssoIds.data.items.length === 0
+              ? t('common.none')
+              : ssoIds.data.items
+                  .map((i) =>
+                    t('users.ssoIdentity', {
+                      provider: i.providerName,
+                      date: i.lastSignInAt ? formatDate(i.lastSignInAt, true) : t('common.never'),
+                    }),
+                  )
+                  .join('; ')}
+        </dd>
       </dl>
       <div className="admin-actions">
         {u.status === 'active' ? (
@@ -323,28 +343,30 @@ function UserDetail(props: { id: string; onChanged: (u: StaffUserView) => void; 
             {t('users.enable')}
           </Button>
         )}
-        <Button
-          kind="secondary"
-          busy={action.busy === 'reset'}
-          onClick={() =>
-            void (async () => {
-              setMessage(null);
-              const r = await action.run('reset', () =>
-                api<{ expiresAt: string; emailed: boolean }>(`/api/v1/users/${u.id}/password-reset`, {
-                  method: 'POST',
-                }),
-              );
-              if (r)
-                setMessage(
-                  r.emailed
-                    ? t('users.resetSent', { date: formatDate(r.expiresAt, true) })
-                    : t('users.resetNotSent'),
+        {u.source === 'directory' ? null : (
+          <Button
+            kind="secondary"
+            busy={action.busy === 'reset'}
+            onClick={() =>
+              void (async () => {
+                setMessage(null);
+                const r = await action.run('reset', () =>
+                  api<{ expiresAt: string; emailed: boolean }>(`/api/v1/users/${u.id}/password-reset`, {
+                    method: 'POST',
+                  }),
                 );
-            })()
-          }
-        >
-          {u.activated ? t('users.reset') : t('users.resendActivation')}
-        </Button>
+                if (r)
+                  setMessage(
+                    r.emailed
+                      ? t('users.resetSent', { date: formatDate(r.expiresAt, true) })
+                      : t('users.resetNotSent'),
+                  );
+              })()
+            }
+          >
+            {u.activated ? t('users.reset') : t('users.resendActivation')}
+          </Button>
+        )}
         <ConfirmAction
           label={t('users.endSessions')}
           question={t('users.endSessionsQuestion', { name: u.username })}
@@ -377,6 +399,7 @@ function UserDetail(props: { id: string; onChanged: (u: StaffUserView) => void; 
         onStale={user.reload}
       />
       <UserAuthenticator userId={u.id} username={u.username} />
+      <UserPasskeys userId={u.id} username={u.username} />
       {can('role:manage') ? <UserRoles userId={u.id} username={u.username} /> : null}
     </section>
   );
@@ -556,6 +579,60 @@ function UserAuthenticator(props: { userId: string; username: string }) {
             />
           ) : null}
         </>
+      )}
+    </section>
+  );
+}
+
+/** The user's passkeys, and the removal of one (a lost or stolen device); the user is e-mailed. */
+function UserPasskeys(props: { userId: string; username: string }) {
+  const { t } = useTranslation('admin');
+  const list = useLoad<{
+    items: { id: string; name: string; createdAt: string; lastUsedAt: string | null }[];
+  }>(`/api/v1/users/${props.userId}/passkeys`);
+  const action = useAction();
+  const [message, setMessage] = useState<string | null>(null);
+
+  const remove = async (id: string, name: string) => {
+    setMessage(null);
+    const r = await action.run(`remove:${id}`, () =>
+      api<void>(`/api/v1/users/${props.userId}/passkeys/${id}`, { method: 'DELETE' }).then(() => true),
+    );
+    if (r) setMessage(t('users.passkeyRemoved', { name, user: props.username }));
+    list.reload();
+  };
+
+  return (
+    <section aria-labelledby="user-passkeys" className="admin-users-authenticator">
+      <h3 id="user-passkeys">{t('users.passkeysTitle')}</h3>
+      {message ? <Alert kind="success">{message}</Alert> : null}
+      <ProblemAlert error={action.error ?? list.error} />
+      {list.data === null ? (
+        list.error ? null : (
+          <p role="status">{t('common.loading')}</p>
+        )
+      ) : list.data.items.length === 0 ? (
+        <p>{t('users.passkeysNone')}</p>
+      ) : (
+        <ul>
+          {list.data.items.map((p) => (
+            <li key={p.id}>
+              {t('users.passkeyLine', {
+                name: p.name,
+                added: formatDate(p.createdAt, true),
+                used: p.lastUsedAt ? formatDate(p.lastUsedAt, true) : t('users.passkeyNeverUsed'),
+              })}{' '}
+              <ConfirmAction
+                kind="danger"
+                label={t('users.removePasskey', { name: p.name })}
+                question={t('users.removePasskeyQuestion', { name: p.name, user: props.username })}
+                confirmLabel={t('users.removeAuthConfirm')}
+                busy={action.busy === `remove:${p.id}`}
+                onConfirm={() => remove(p.id, p.name)}
+              />
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

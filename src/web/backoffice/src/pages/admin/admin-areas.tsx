@@ -6,6 +6,7 @@ import type { Area } from '../../areas.tsx';
 import { AdminApiKeys } from './AdminApiKeys.tsx';
 import { AdminAudit } from './AdminAudit.tsx';
 import { AdminClients } from './AdminClients.tsx';
+import { AdminDirectory } from './AdminDirectory.tsx';
 import { AdminProgrammeMembers } from './AdminProgrammeMembers.tsx';
 import { AdminRoles } from './AdminRoles.tsx';
 import { AdminTrustedNetworks } from './AdminTrustedNetworks.tsx';
@@ -14,6 +15,7 @@ import { AdminUsers } from './AdminUsers.tsx';
 export const ADMIN_AREAS: Area[] = [
   { path: '/admin/users', right: 'user:manage', nav: 'nav.adminUsers', element: <AdminUsers /> },
   { path: '/admin/roles', right: 'role:manage', nav: 'nav.adminRoles', element: <AdminRoles /> },
+  { path: '/admin/directory', right: 'user:manage', nav: 'nav.adminDirectory', element: <AdminDirectory /> },
   {
     path: '/admin/programme-members',
     right: 'programme:members',

@@ -38,6 +38,8 @@ export interface StaffUserView {
   mobileMasked: string | null;
   status: 'active' | 'disabled';
   activated: boolean;
+  /** 'directory': password and groups live in the directory (no local password reset). */
+  source?: 'local' | 'directory';
   passwordChangedAt: string | null;
   createdAt: string;
   updatedAt: string;

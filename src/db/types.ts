@@ -291,6 +291,10 @@ export interface SsoLoginAttemptsTable {
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  purpose: ColumnType<'sign_in' | 'step_up', 'sign_in' | 'step_up' | undefined, never>;
+  /** Step-up only: the session re-authenticating, and the relative path to return to. */
+  session_id: string | null;
+  return_to: string | null;
 }
 
 /** A staff user's identity at an OpenID provider. */

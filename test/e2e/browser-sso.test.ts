@@ -5,6 +5,7 @@
  * with the provider's MFA at once; without it through Dossier's own second factor (a first
  * sign-in enrols an authenticator app). Signing out at the provider ends the Dossier session by
  * back-channel logout; signing out of Dossier goes through the provider's sign-out page and back.
+ * A user with no Dossier factor steps up by signing in again at the provider.
  * Each Dossier page: no CSP violation or script error, no serious accessibility violation.
  */
 import assert from 'node:assert/strict';
@@ -203,6 +204,77 @@ describe('single sign-on in Chromium', { skip, timeout: 180_000 }, () => {
       .orderBy('created_at', 'desc')
       .executeTakeFirstOrThrow();
     assert.equal(ended.end_reason, 'logout');
+    assert.deepEqual(watch.problems, []);
+    await ctx.close();
+  });
+
+  it('an SSO user with no Dossier factor steps up at the provider, then makes recovery codes', async () => {
+    op.accounts.set('u-cy', {
+      sub: 'u-cy',
+      preferred_username: 'cy.sso',
+      email: 'cy.sso@corp.test',
+      email_verified: true,
+      name: 'Cy SSO',
+      groups: ['kyc'],
+    });
+    const { ctx, page } = await newPage();
+    const watch = watchPage(page);
+    await page.goto(`${url}/sign-in`);
+    await page.getByRole('link', { name: 'Sign in with Corp SSO' }).click();
+    await providerLogin(page, 'cy.sso', true);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    // The step-up window after the sign-in has passed.
+    const s = await t.database.db
+      .selectFrom('sessions')
+      .select(['id', 'user_id'])
+      .where('sso_provider', '=', 'corp')
+      .where('ended_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    await t.database.db
+      .updateTable('sessions')
+      .set({ second_factor_at: new Date(Date.now() - 3_600_000) })
+      .where('id', '=', s.id)
+      .execute();
+
+    await page.goto(`${url}/account/sessions`);
+    const make = page.getByRole('button', { name: 'Make new recovery codes' });
+    await make.click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await dialog.waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Confirm with Corp SSO' });
+    await confirm.waitFor();
+    assert.match(await dialog.innerText(), /do it again/);
+    await assertAccessible(page, 'step-up with the sign-in provider');
+    await screenshot(page, 'backoffice-sso-step-up');
+    await confirm.click();
+    // The provider asks for the sign-in again (prompt=login), though its session is alive.
+    await providerLogin(page, 'cy.sso', true);
+    const back = page.getByRole('dialog', { name: 'Identity confirmed' });
+    await back.waitFor();
+    assert.equal(new URL(page.url()).pathname, '/account/sessions');
+    assert.equal(new URL(page.url()).search, '', 'the outcome is taken out of the address');
+    await assertAccessible(page, 'back from the step-up at the provider');
+    await back.getByRole('button', { name: 'OK' }).click();
+    await make.click();
+    await page.getByText('New recovery codes made').waitFor();
+    assert.equal(await page.getByRole('dialog', { name: 'Confirm it is you' }).count(), 0);
+    const stepped = (await auditOf(t, 'auth.stepped_up')).at(-1)!;
+    assert.deepEqual(stepped.payload, { factor: 'sso', sessionId: s.id });
+    const after = await t.database.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', s.user_id)
+      .where('ended_at', 'is', null)
+      .execute();
+    assert.deepEqual(after, [{ id: s.id }], 'the same session, no new one');
+
+    // A refusal comes back as a fixed code: our message, whatever else is in the address.
+    await page.goto(`${url}/account/sessions?step_up_error=no_mfa`);
+    const refused = page.getByRole('dialog', { name: 'Identity not confirmed' });
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /did not confirm a multi-factor sign-in/);
+    await refused.getByRole('button', { name: 'OK' }).click();
     assert.deepEqual(watch.problems, []);
     await ctx.close();
   });

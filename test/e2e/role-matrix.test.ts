@@ -60,6 +60,8 @@ const ROUTES: Record<string, Entry> = {
   'GET /api/v1/users/:id/sessions': { scope: 'none' },
   'GET /api/v1/users/:id/sso-identities': { scope: 'none' },
   'POST /api/v1/auth/sso/logout': { scope: 'none' },
+  'GET /api/v1/auth/sso/step-up': { scope: 'none' },
+  'POST /api/v1/auth/sso/step-up/start': { scope: 'none' },
   'DELETE /api/v1/users/:id/sessions': { scope: 'none' },
   'DELETE /api/v1/sessions': { scope: 'none', skip: true },
   'POST /api/v1/auth/delays/lift': { scope: 'none' },

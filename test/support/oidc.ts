@@ -2,7 +2,9 @@
  * A real OpenID provider for the single sign-on tests: `oidc-provider` on HTTPS on loopback, with a
  * certificate from a throw-away test CA (Dossier is given that CA as the provider's `caFile`), an
  * in-memory account store, and interactions either completed programmatically (`nextLogin`) or
- * through a minimal login page (the browser test types a username there).
+ * through a minimal login page (the browser test types a username there). Like a real provider it
+ * honours `prompt=login` and `max_age=0` (the user signs in again, whatever session the provider
+ * holds) and then puts `auth_time` in the ID token (a step-up's re-authentication).
  *
  * For the negative tests it also acts as a proxy on its own token endpoint (`tokenHook` rewrites
  * the JSON answer, e.g. flips a byte of the ID token or substitutes another token), records every
@@ -15,7 +17,15 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey as JoseKey } from 'jose';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type JWK,
+  type CryptoKey as JoseKey,
+} from 'jose';
 import Provider from 'oidc-provider';
 import { createPki } from '../../src/platform/crypto/pki.ts';
 import { createProviderFetch } from '../../src/modules/auth/sso/provider-fetch.ts';
@@ -59,6 +69,11 @@ export interface TestOp {
     payload: Record<string, unknown>,
     o?: { key?: JoseKey; kid?: string; alg?: string; typ?: string },
   ): Promise<string>;
+  /**
+   * The same ID token with claims changed (undefined removes one), signed again with the provider's
+   * own key: what a provider would send that, say, did not authenticate the user again.
+   */
+  reissue(idToken: string, patch: Record<string, unknown>): Promise<string>;
   /** A key pair the provider does not publish (for "wrongly signed" tokens). */
   foreignKey: JoseKey;
   /**
@@ -215,6 +230,14 @@ export async function startTestOp(
           .sign(new TextEncoder().encode(clientSecret));
       }
       return new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(s.key ?? privateKey);
+    },
+    async reissue(idToken, patch) {
+      const header = decodeProtectedHeader(idToken);
+      const payload: Record<string, unknown> = { ...decodeJwt(idToken), ...patch };
+      for (const [k, v] of Object.entries(patch)) if (v === undefined) delete payload[k];
+      return new SignJWT(payload)
+        .setProtectedHeader({ alg: header.alg ?? 'RS256', kid: header.kid ?? jwk.kid! })
+        .sign(privateKey);
     },
     configFile(providers = [{}], extra = {}) {
       const file = join(root, `config-${randomBytes(4).toString('hex')}.json`);

@@ -15,7 +15,14 @@ CREATE TABLE sso_login_attempts (
   source        text NOT NULL,
   created_at    timestamptz NOT NULL,
   expires_at    timestamptz NOT NULL,
-  used_at       timestamptz
+  used_at       timestamptz,
+  -- 'step_up': a signed-in SSO session re-authenticating at its provider before a sensitive action
+  -- (max_age=0, prompt=login). Bound to that session, and to the back-office path to return to (a
+  -- relative path checked when the attempt is made: never an open redirect).
+  purpose       text NOT NULL DEFAULT 'sign_in' CHECK (purpose IN ('sign_in', 'step_up')),
+  session_id    uuid REFERENCES sessions (id) ON DELETE CASCADE,
+  return_to     text,
+  CHECK ((purpose = 'step_up') = (session_id IS NOT NULL AND return_to IS NOT NULL))
 );
 CREATE INDEX sso_login_attempts_source_idx ON sso_login_attempts (source, created_at);
 CREATE INDEX sso_login_attempts_expires_idx ON sso_login_attempts (expires_at);

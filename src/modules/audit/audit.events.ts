@@ -71,7 +71,15 @@ export type SsoRefusalReason =
   | 'no_mapped_group'
   | 'separation_of_duties'
   | 'logout_token_invalid'
-  | 'logout_token_replayed';
+  | 'logout_token_replayed'
+  /** Step-up at the provider: its subject is not the one linked to the session's user. */
+  | 'step_up_subject_mismatch'
+  /** Step-up at the provider: no `auth_time`, or one from before the step-up started. */
+  | 'step_up_not_reauthenticated'
+  /** Step-up at the provider: no accepted multi-factor `amr`/`acr`. */
+  | 'step_up_no_mfa'
+  /** Step-up at the provider: the session it was started for ended (or is not the one presented). */
+  | 'step_up_session_ended';
 
 /** The e-mails Dossier sends staff users. */
 export type StaffMailKind =
@@ -322,6 +330,10 @@ export type AuditEvent =
   /** Single sign-on (src/modules/auth/sso): subjects as keyed hashes, never names or e-mails. */
   | Ev<'auth.sso_started', { provider: string; attemptId: string; ip: string | null }>
   | Ev<
+      'auth.sso_step_up_started',
+      { provider: string; attemptId: string; ip: string | null; sessionId: string }
+    >
+  | Ev<
       'auth.sso_refused',
       {
         provider: string;
@@ -329,6 +341,8 @@ export type AuditEvent =
         ip: string | null;
         subjectHash: string | null;
         attemptId: string | null;
+        /** Set for a step-up attempt (re-authentication of this session at the provider). */
+        stepUpSessionId?: string;
       }
     >
   | Ev<

@@ -139,9 +139,13 @@ export async function checkDirectoryPassword(
     );
   let outcome;
   try {
-    // Two first sign-ins at once: the second insert meets the unique index; by then the first
-    // committed, so applying again finds the user.
+    // Two first sign-ins at once: the second insert meets the unique index, or (if the first
+    // committed between the second's lookup and its check of taken names) the second sees its own
+    // username as taken. Either way the first has committed by then, so applying again finds the
+    // user by its entry; a real conflict with a local user is refused again.
     outcome = await apply().catch((err: unknown) => (isUniqueViolation(err) ? apply() : Promise.reject(err)));
+    if (outcome.outcome === 'refused' && outcome.reason === 'directory_conflict' && userId === null)
+      outcome = await apply();
   } catch (err) {
     await attempt.release();
     throw err;

@@ -14,6 +14,9 @@
  *    session active with second factor 'sso'; otherwise Dossier's own second factor follows exactly
  *    as after the password step (or a trusted network lets the user skip it, under the same rules).
  *
+ * An attempt made for a step-up (sso-step-up.ts) passes the same checks 1 and 2, then the step-up's
+ * own instead of 3 and 4: it never starts a session.
+ *
  * The session token is always new (no fixation). Every refusal is audited with its reason and
  * reported to the browser only as a coarse code.
  */
@@ -32,6 +35,7 @@ import { idTokenContext, sha256, subjectHash, type SsoDeps } from './sso.options
 import { SsoProviderUnavailableError, type SsoProvider } from './sso-providers.ts';
 import { consumeAttempt, findAttemptByState, markSsoSession, nonceAlreadyUsed } from './sso.repository.ts';
 import { resolveSsoUser } from './resolve-sso-user.ts';
+import { finishSsoStepUp } from './sso-step-up.ts';
 import { verifierContext } from './start-sso-sign-in.ts';
 import type { SsoRefusalReason } from '../../audit/audit.events.ts';
 
@@ -41,11 +45,15 @@ export interface CompleteSsoInput {
   query: string;
   /** The browser-binding cookie, if the browser sent one. */
   browserToken: string | null;
+  /** The session cookie, if the browser sent one (a step-up's callback checks it is that session's). */
+  sessionToken?: string | null;
 }
 
 export type CompleteSsoResult =
   | { outcome: 'signed_in'; token: string; session: LiveSession; secondFactor: 'sso' | 'trusted_network' }
-  | ({ outcome: 'second_factor'; token: string; session: LiveSession } & OfferedFactors);
+  | ({ outcome: 'second_factor'; token: string; session: LiveSession } & OfferedFactors)
+  /** A step-up attempt: the session re-authenticated at the provider; back to `returnTo`. */
+  | { outcome: 'stepped_up'; token: string; session: LiveSession; returnTo: string };
 
 export async function completeSsoSignIn(
   deps: SsoDeps,
@@ -58,8 +66,15 @@ export async function completeSsoSignIn(
   const ip = normaliseIp(req.ip);
   const provider = deps.registry.get(input.providerId);
   let attemptId: string | null = null;
+  /** Set once the attempt is known to be a step-up: refusals go back to its page, not sign-in. */
+  let stepUp: { sessionId: string; returnTo: string } | null = null;
+  const stepUpOf = (a: { purpose: string; session_id: string | null; return_to: string | null }) =>
+    a.purpose === 'step_up' && a.session_id && a.return_to
+      ? { sessionId: a.session_id, returnTo: a.return_to }
+      : null;
 
   const refuse = async (err: SsoRefusedError): Promise<never> => {
+    err.stepUpReturnTo = stepUp?.returnTo ?? null;
     await recordAudit(d.db, ctx, {
       type: 'auth.sso_refused',
       payload: {
@@ -68,6 +83,7 @@ export async function completeSsoSignIn(
         ip,
         subjectHash: err.subjectHash,
         attemptId,
+        ...(stepUp ? { stepUpSessionId: stepUp.sessionId } : {}),
       },
     });
     throw err;
@@ -82,6 +98,7 @@ export async function completeSsoSignIn(
   if (!attempt) {
     const seen = await findAttemptByState(d.db, stateHash);
     attemptId = seen?.id ?? null;
+    if (seen && seen.provider === provider.id) stepUp = stepUpOf(seen);
     return refuse(
       new SsoRefusedError(
         !seen || seen.provider !== provider.id
@@ -93,6 +110,7 @@ export async function completeSsoSignIn(
     );
   }
   attemptId = attempt.id;
+  stepUp = stepUpOf(attempt);
   if (!input.browserToken || !sha256(input.browserToken).equals(Buffer.from(attempt.browser_hash)))
     return refuse(new SsoRefusedError('browser_mismatch'));
   // The provider refused (the user cancelled, say): its words are never shown, only audited as such.
@@ -127,6 +145,19 @@ export async function completeSsoSignIn(
   const mappings = matchedMappings(provider.settings, raw as Record<string, unknown>);
 
   try {
+    if (attempt.purpose === 'step_up')
+      return await inTransaction(d.db, async (tx) => ({
+        outcome: 'stepped_up' as const,
+        ...(await finishSsoStepUp(deps, ctx, tx, {
+          provider,
+          attempt,
+          claims,
+          raw: raw as Record<string, unknown>,
+          subjectHash: subject,
+          idToken: tokens.id_token,
+          sessionToken: input.sessionToken ?? null,
+        })),
+      }));
     return await inTransaction(d.db, async (tx) => {
       const user = await resolveSsoUser(tx, ctx, {
         settings: provider.settings,

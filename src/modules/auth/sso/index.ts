@@ -7,7 +7,13 @@
  */
 export { SsoProvider, SsoProviderUnavailableError, SsoRegistry } from './sso-providers.ts';
 export { type SsoDeps, ATTEMPT_LIFETIME_MS } from './sso.options.ts';
-export { SsoRefusedError, type SsoErrorCode } from './sso.errors.ts';
+export {
+  SsoRefusedError,
+  stepUpErrorCode,
+  type SsoErrorCode,
+  type SsoStepUpErrorCode,
+} from './sso.errors.ts';
+export { returnWith, safeReturnTo, startSsoStepUp, AUTH_TIME_SKEW_S } from './sso-step-up.ts';
 export { startSsoSignIn, type StartSsoResult } from './start-sso-sign-in.ts';
 export { completeSsoSignIn, type CompleteSsoInput, type CompleteSsoResult } from './complete-sso-sign-in.ts';
 export {

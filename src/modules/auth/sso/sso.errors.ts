@@ -31,13 +31,32 @@ const CODE: Record<SsoRefusalReason, SsoErrorCode> = {
   separation_of_duties: 'not_allowed',
   logout_token_invalid: 'failed',
   logout_token_replayed: 'failed',
+  step_up_subject_mismatch: 'failed',
+  step_up_not_reauthenticated: 'failed',
+  step_up_no_mfa: 'failed',
+  step_up_session_ended: 'expired',
 };
+
+/**
+ * What the back-office page a step-up returns to is told (`?step_up_error=<code>`); it has a message
+ * for each. `wrong_account` and `no_mfa` tell the user what to do differently at the provider.
+ */
+export type SsoStepUpErrorCode = 'failed' | 'expired' | 'unavailable' | 'wrong_account' | 'no_mfa';
+
+export function stepUpErrorCode(reason: SsoRefusalReason): SsoStepUpErrorCode {
+  if (reason === 'step_up_subject_mismatch') return 'wrong_account';
+  if (reason === 'step_up_no_mfa') return 'no_mfa';
+  const code = CODE[reason];
+  return code === 'expired' || code === 'unavailable' ? code : 'failed';
+}
 
 export class SsoRefusedError extends Error {
   readonly reason: SsoRefusalReason;
   readonly code: SsoErrorCode;
   /** Keyed hash of the provider's subject, when the ID token was good enough to name one. */
   readonly subjectHash: string | null;
+  /** Set when the refused callback was a step-up's: the relative path to send the browser back to. */
+  stepUpReturnTo: string | null = null;
 
   constructor(reason: SsoRefusalReason, subjectHash: string | null = null) {
     super(`single sign-on refused: ${reason}`);

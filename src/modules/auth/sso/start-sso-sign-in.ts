@@ -8,6 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
+import type { Ctx } from '../../../platform/context.ts';
 import { AppError, notFound } from '../../../platform/errors.ts';
 import { appendAudit } from '../../audit/audit.repository.ts';
 import { inTransaction } from '../../../db/transaction.ts';
@@ -37,6 +38,24 @@ export async function startSsoSignIn(
   deps: SsoDeps,
   req: SignInRequest,
   input: { providerId: string; browserToken: string | null },
+): Promise<StartSsoResult> {
+  return startAttempt(deps, req, { ...input, stepUp: null });
+}
+
+/**
+ * An attempt of either purpose. A step-up's is bound to its session and return path, and asks the
+ * provider to authenticate the user again whatever session it has (`max_age=0`, `prompt=login`).
+ */
+export async function startAttempt(
+  deps: SsoDeps,
+  req: SignInRequest,
+  input: {
+    providerId: string;
+    browserToken: string | null;
+    stepUp: { sessionId: string; returnTo: string } | null;
+    /** The trail's context (a step-up's names the signed-in user); default the sign-in flow's. */
+    ctx?: Ctx;
+  },
 ): Promise<StartSsoResult> {
   const provider = deps.registry.get(input.providerId);
   if (!provider) throw notFound('provider');
@@ -73,7 +92,7 @@ export async function startSsoSignIn(
       : randomBytes(32).toString('base64url');
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + ATTEMPT_LIFETIME_MS);
-  const ctx = signInCtx(d, req, now);
+  const ctx = input.ctx ?? signInCtx(d, req, now);
 
   await inTransaction(d.db, async (tx) => {
     await insertAttempt(tx, {
@@ -86,11 +105,24 @@ export async function startSsoSignIn(
       source,
       created_at: now,
       expires_at: expiresAt,
+      ...(input.stepUp
+        ? {
+            purpose: 'step_up' as const,
+            session_id: input.stepUp.sessionId,
+            return_to: input.stepUp.returnTo,
+          }
+        : {}),
     });
-    await appendAudit(tx, ctx, {
-      type: 'auth.sso_started',
-      payload: { provider: provider.id, attemptId: id, ip: source },
-    });
+    await appendAudit(
+      tx,
+      ctx,
+      input.stepUp
+        ? {
+            type: 'auth.sso_step_up_started',
+            payload: { provider: provider.id, attemptId: id, ip: source, sessionId: input.stepUp.sessionId },
+          }
+        : { type: 'auth.sso_started', payload: { provider: provider.id, attemptId: id, ip: source } },
+    );
   });
 
   const url = client.buildAuthorizationUrl(config, {
@@ -101,6 +133,7 @@ export async function startSsoSignIn(
     nonce,
     code_challenge: challenge,
     code_challenge_method: 'S256',
+    ...(input.stepUp ? { max_age: '0', prompt: 'login' } : {}),
   });
   return { url: url.href, browserToken, expiresAt };
 }

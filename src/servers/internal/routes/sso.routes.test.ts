@@ -22,6 +22,7 @@ import {
   totpAt,
 } from '../../../../test/support/auth.ts';
 import { followProvider, startTestOp, type NextLogin, type TestOp } from '../../../../test/support/oidc.ts';
+import { hashSessionToken } from '../../../modules/auth/sessions/index.ts';
 import { disableStaffUser } from '../../../modules/auth/users/index.ts';
 import { BUILT_IN_ROLE_IDS } from '../../../modules/roles/index.ts';
 import { SESSION_COOKIE } from '../session-cookie.ts';
@@ -748,6 +749,268 @@ for (const backend of backends) {
         headers: { cookie: `${SESSION_COOKIE}=${s3.token}` },
       });
       assert.equal(noCsrf.statusCode, 403);
+    });
+
+    // ---- step-up by re-authentication at the provider ------------------------------------------
+
+    /** An SSO session (provider MFA) whose step-up window after sign-in has passed. */
+    async function ssoSessionNeedingStepUp() {
+      // The provider's clock (auth_time) is wall time: the sign-in clock back to it.
+      clock.advance(Date.now() - clock.now().getTime());
+      const a = account();
+      const r = await signIn('testidp', { accountId: a.sub, amr: ['mfa'] });
+      // By its token: earlier tests moved the sign-in clock on, so "the latest" is not this one.
+      const row = await t.database.db
+        .selectFrom('sessions')
+        .select(['id', 'user_id'])
+        .where('token_hash', '=', hashSessionToken(r.token!))
+        .executeTakeFirstOrThrow();
+      const s = { token: r.token!, row, sub: a.sub };
+      const csrf = ((await session(s.token)).json() as { session: { csrfToken: string } }).session.csrfToken;
+      await t.database.db
+        .updateTable('sessions')
+        .set({ second_factor_at: new Date(Date.now() - 3_600_000) })
+        .where('id', '=', s.row.id)
+        .execute();
+      return { ...s, csrf };
+    }
+
+    function post(url: string, o: { token: string; csrf?: string; body?: object; ip?: string }) {
+      return t.app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          cookie: `${SESSION_COOKIE}=${o.token}`,
+          ...(o.csrf ? { 'x-csrf-token': o.csrf } : {}),
+        },
+        remoteAddress: o.ip ?? nextIp(),
+        ...(o.body ? { payload: o.body } : {}),
+      });
+    }
+
+    /** The sensitive call that needs a step-up: starting to enrol an authenticator app. */
+    const enrolTotp = (token: string, csrf: string) =>
+      post('/api/v1/auth/factors/totp', { token, csrf, ip: '127.0.0.1' });
+
+    /** Starts the step-up and goes through the provider; the callback path and binding cookie. */
+    async function stepUpToCallback(
+      s: { token: string; csrf: string },
+      login: NextLogin,
+      returnTo = '/sessions',
+    ) {
+      const start = await post('/api/v1/auth/sso/step-up/start', {
+        token: s.token,
+        csrf: s.csrf,
+        body: { returnTo },
+      });
+      assert.equal(start.statusCode, 200, start.body);
+      const binding = bindingOf(start);
+      assert.ok(binding);
+      op.nextLogin = login;
+      try {
+        const back = await followProvider(op, (start.json() as { url: string }).url);
+        assert.equal(back.pathname, CB('testidp'));
+        return { path: `${back.pathname}${back.search}`, binding, start };
+      } finally {
+        op.nextLogin = null;
+      }
+    }
+
+    async function refusedStepUp(
+      s: { token: string; csrf: string; row: { id: string } },
+      res: LightMyRequestResponse,
+      reason: string,
+      code: string,
+    ) {
+      assert.equal(res.statusCode, 302);
+      assert.equal(res.headers.location, `/sessions?step_up_error=${code}`);
+      assert.equal(cookieOf(res), null, 'no session cookie on a refusal');
+      assert.equal(await lastRefusal(), reason);
+      const refused = (await auditOf(t, 'auth.sso_refused')).at(-1)!.payload as { stepUpSessionId: string };
+      assert.equal(refused.stepUpSessionId, s.row.id);
+      // The session is as it was: live, still not stepped up.
+      assert.equal((await session(s.token)).statusCode, 200);
+      assert.equal((await enrolTotp(s.token, s.csrf)).statusCode, 403);
+    }
+
+    it('step-up at the provider: max_age=0, prompt=login; the session gets a fresh second factor', async () => {
+      const s = await ssoSessionNeedingStepUp();
+      const offer = await get('/api/v1/auth/sso/step-up', { cookies: { [SESSION_COOKIE]: s.token } });
+      assert.deepEqual(offer.json(), { provider: { id: 'testidp', displayName: 'Test IdP' } });
+      const refused = await enrolTotp(s.token, s.csrf);
+      assert.equal(refused.statusCode, 403);
+      assert.equal((refused.json() as { reason: string }).reason, 'step_up_required');
+
+      const before = op.authRequests.length;
+      const c = await stepUpToCallback(s, { accountId: s.sub, amr: ['pwd', 'mfa'] }, '/applications?tab=x');
+      const q = op.authRequests[before]!;
+      assert.equal(q.get('max_age'), '0');
+      assert.equal(q.get('prompt'), 'login');
+      assert.equal(q.get('code_challenge_method'), 'S256');
+      assert.ok((q.get('state') ?? '').length >= 32 && (q.get('nonce') ?? '').length >= 32);
+      assert.deepEqual((q.get('scope') ?? '').split(' ').sort(), ['email', 'groups', 'openid', 'profile']);
+      assert.equal(typeof op.tokenAnswers.at(-1)!.id_token, 'string');
+      const bc = c.start.cookies.find((x) => x.name === SSO_BINDING_COOKIE)!;
+      assert.deepEqual([bc.httpOnly, bc.secure, bc.sameSite], [true, true, 'Lax']);
+
+      const sessionsBefore = await t.database.db
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', s.row.user_id)
+        .execute();
+      const done = await callback(c.path, c.binding);
+      assert.equal(done.statusCode, 302, done.body);
+      assert.equal(done.headers.location, '/applications?tab=x&step_up=done');
+      // The same session with a new token (as every step-up); the old token is dead; no new session.
+      const token = cookieOf(done)!;
+      assert.ok(token && token !== s.token);
+      assert.equal((await session(s.token)).statusCode, 401);
+      const view = (await session(token)).json() as {
+        session: { id: string; secondFactor: string; steppedUpUntil: string | null; csrfToken: string };
+      };
+      assert.equal(view.session.id, s.row.id);
+      assert.equal(view.session.secondFactor, 'sso');
+      assert.ok(view.session.steppedUpUntil);
+      const sessionsAfter = await t.database.db
+        .selectFrom('sessions')
+        .select('id')
+        .where('user_id', '=', s.row.user_id)
+        .execute();
+      assert.deepEqual(sessionsAfter, sessionsBefore);
+      const stepped = (await auditOf(t, 'auth.stepped_up')).at(-1)!;
+      assert.deepEqual(stepped.payload, { factor: 'sso', sessionId: s.row.id });
+      assert.equal(stepped.target_id, s.row.user_id);
+      assert.ok((await auditOf(t, 'auth.sso_step_up_started')).length > 0);
+      // The call refused before now works.
+      const ok = await enrolTotp(token, view.session.csrfToken);
+      assert.equal(ok.statusCode, 200, ok.body);
+      // A replayed state (the same callback again) is refused, back to the page with a coarse code.
+      const again = await callback(c.path, c.binding);
+      assert.equal(again.headers.location, '/applications?tab=x&step_up_error=expired');
+      assert.equal(await lastRefusal(), 'state_replayed');
+      assert.equal(cookieOf(again), null);
+    });
+
+    it('step-up: an ID token for another subject (another account at the provider) is refused', async () => {
+      const s = await ssoSessionNeedingStepUp();
+      const other = account();
+      // Other is a real account of the provider (it may even have signed in to Dossier before).
+      const c = await stepUpToCallback(s, { accountId: other.sub, amr: ['mfa'] });
+      await refusedStepUp(s, await callback(c.path, c.binding), 'step_up_subject_mismatch', 'wrong_account');
+    });
+
+    it('step-up: a provider that did not authenticate again (old or no auth_time) is refused', async () => {
+      const s = await ssoSessionNeedingStepUp();
+      // The provider answers with its earlier login's time (as one ignoring max_age=0 would).
+      op.tokenHook = async (body) => ({
+        ...body,
+        id_token: await op.reissue(body.id_token!, { auth_time: Math.floor(Date.now() / 1000) - 1800 }),
+      });
+      try {
+        const c = await stepUpToCallback(s, { accountId: s.sub, amr: ['mfa'] });
+        await refusedStepUp(s, await callback(c.path, c.binding), 'step_up_not_reauthenticated', 'failed');
+        op.tokenHook = async (body) => ({
+          ...body,
+          id_token: await op.reissue(body.id_token!, { auth_time: undefined }),
+        });
+        const c2 = await stepUpToCallback(s, { accountId: s.sub, amr: ['mfa'] });
+        await refusedStepUp(s, await callback(c2.path, c2.binding), 'step_up_not_reauthenticated', 'failed');
+      } finally {
+        op.tokenHook = null;
+      }
+    });
+
+    it('step-up: without an accepted MFA amr/acr from the provider it is refused', async () => {
+      const s = await ssoSessionNeedingStepUp();
+      const c = await stepUpToCallback(s, { accountId: s.sub, amr: ['pwd'] });
+      await refusedStepUp(s, await callback(c.path, c.binding), 'step_up_no_mfa', 'no_mfa');
+    });
+
+    it('step-up: from another browser (no or another binding cookie) it is refused', async () => {
+      const s = await ssoSessionNeedingStepUp();
+      const c = await stepUpToCallback(s, { accountId: s.sub, amr: ['mfa'] });
+      await refusedStepUp(s, await callback(c.path, null), 'browser_mismatch', 'expired');
+      const c2 = await stepUpToCallback(s, { accountId: s.sub, amr: ['mfa'] });
+      const another = await get(`/api/v1/auth/sso/testidp/start`, { ip: nextIp() });
+      await refusedStepUp(s, await callback(c2.path, bindingOf(another)), 'browser_mismatch', 'expired');
+    });
+
+    it('step-up: the session ended meanwhile, or the browser presents another session: refused', async () => {
+      const s = await ssoSessionNeedingStepUp();
+      const other = await ssoSessionNeedingStepUp();
+      const c = await stepUpToCallback(s, { accountId: s.sub, amr: ['mfa'] });
+      const res = await get(c.path, {
+        cookies: { [SSO_BINDING_COOKIE]: c.binding, [SESSION_COOKIE]: other.token },
+      });
+      await refusedStepUp(s, res, 'step_up_session_ended', 'expired');
+      const c2 = await stepUpToCallback(s, { accountId: s.sub, amr: ['mfa'] });
+      await t.database.db
+        .updateTable('sessions')
+        .set({ ended_at: new Date(), end_reason: 'logout' })
+        .where('id', '=', s.row.id)
+        .execute();
+      const ended = await callback(c2.path, c2.binding);
+      assert.equal(ended.headers.location, '/sessions?step_up_error=expired');
+      assert.equal(await lastRefusal(), 'step_up_session_ended');
+      assert.equal(cookieOf(ended), null);
+    });
+
+    it('step-up start: only for SSO sessions, with the CSRF token and a relative return path', async () => {
+      const staff = await createStaff(t, { totp: true });
+      const pw = await signInWithTotp(t, staff, clock);
+      const offer = await get('/api/v1/auth/sso/step-up', { cookies: { [SESSION_COOKIE]: pw.token } });
+      assert.deepEqual(offer.json(), { provider: null });
+      const attempts = async () =>
+        Number(
+          (
+            await t.database.db
+              .selectFrom('sso_login_attempts')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .where('purpose', '=', 'step_up')
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const n0 = await attempts();
+      const notSso = await post('/api/v1/auth/sso/step-up/start', {
+        token: pw.token,
+        csrf: pw.csrf,
+        body: { returnTo: '/sessions' },
+      });
+      assert.equal(notSso.statusCode, 403);
+      assert.equal((notSso.json() as { reason: string }).reason, 'not_sso_session');
+
+      const s = await ssoSessionNeedingStepUp();
+      const noCsrf = await post('/api/v1/auth/sso/step-up/start', {
+        token: s.token,
+        body: { returnTo: '/sessions' },
+      });
+      assert.equal(noCsrf.statusCode, 403);
+      for (const returnTo of [
+        'https://evil.test/x',
+        '//evil.test/x',
+        '/\\evil.test',
+        '/%2F%2Fevil.test',
+        'javascript:alert(1)',
+        '/api/v1/auth/session',
+        '/a/../api/v1/x',
+        '/sessions#x',
+        'sessions',
+      ]) {
+        const res = await post('/api/v1/auth/sso/step-up/start', {
+          token: s.token,
+          csrf: s.csrf,
+          body: { returnTo },
+        });
+        assert.equal(res.statusCode, 400, `${returnTo}: ${res.body}`);
+      }
+      assert.equal(await attempts(), n0, 'no attempt was recorded');
+      // Not signed in at all: 401.
+      const anon = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sso/step-up/start',
+        payload: { returnTo: '/sessions' },
+      });
+      assert.equal(anon.statusCode, 401);
     });
 
     it('housekeeping purges attempts and logout-token records past their use', async () => {

@@ -16,11 +16,14 @@ import {
   frontChannelLogout,
   listSsoIdentities,
   pendingSsoSignIn,
+  returnWith,
   SsoLogoutRefusedError,
   SsoProviderUnavailableError,
   SsoRefusedError,
   SsoRegistry,
   startSsoSignIn,
+  startSsoStepUp,
+  stepUpErrorCode,
   type SsoDeps,
 } from '../../../modules/auth/sso/index.ts';
 import { maskMobile } from '../../../modules/auth/users/index.ts';
@@ -28,6 +31,7 @@ import type { App } from '../../shared/create-http-app.ts';
 import type { AuthServices } from '../auth-services.ts';
 import { clearSessionCookie, sessionCookie, setSessionCookie, signInRequest } from '../session-cookie.ts';
 import { IdParams } from './common.ts';
+import { staffActor } from './staff-session.ts';
 
 /**
  * Binds a sign-in attempt to the browser that started it. SameSite=Lax, not Strict: the callback is
@@ -76,6 +80,25 @@ const IdentitiesView = Type.Object({
       lastSignInAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     }),
   ),
+});
+
+const StepUpOfferView = Type.Object({
+  /** The provider this session can confirm the user's identity at again; null: not an SSO session. */
+  provider: Type.Union([Type.Object({ id: Type.String(), displayName: Type.String() }), Type.Null()]),
+});
+
+const StepUpStartBody = Type.Object(
+  {
+    /** The back-office path to come back to (relative; checked again by the module). */
+    returnTo: Type.String({ minLength: 1, maxLength: 500, pattern: '^/(?![/\\\\])' }),
+  },
+  { additionalProperties: false },
+);
+
+const StepUpStartView = Type.Object({
+  /** The provider's authorisation URL: the browser navigates there (a full page load). */
+  url: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
 });
 
 const FrontChannelQuery = Type.Object(
@@ -175,10 +198,18 @@ export async function ssoRoutes(app: App, opts: { auth: AuthServices; config: Co
           providerId: req.params.provider,
           query: query.slice(0, 8192),
           browserToken: bindingCookie(req),
+          sessionToken: sessionCookie(req),
         });
         setSessionCookie(reply, done.token);
+        if (done.outcome === 'stepped_up')
+          return reply.redirect(returnWith(done.returnTo, 'step_up', 'done'), 302);
         return reply.redirect(done.outcome === 'signed_in' ? '/' : '/sign-in?step=second-factor', 302);
       } catch (err) {
+        if (err instanceof SsoRefusedError && err.stepUpReturnTo)
+          return reply.redirect(
+            returnWith(err.stepUpReturnTo, 'step_up_error', stepUpErrorCode(err.reason)),
+            302,
+          );
         if (err instanceof SsoRefusedError) return reply.redirect(signInPage(err.code), 302);
         req.log.error({ err }, 'single sign-on callback failed');
         return reply.redirect(signInPage('failed'), 302);
@@ -206,6 +237,54 @@ export async function ssoRoutes(app: App, opts: { auth: AuthServices; config: Co
         expiresAt: p.expiresAt.toISOString(),
         mobile: maskMobile(p.mobileLast4),
       };
+    },
+  );
+
+  app.get(
+    '/auth/sso/step-up',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Whether this session can step up by signing in again at its provider, and which',
+        response: { 200: StepUpOfferView },
+      },
+    },
+    async (req, reply) => {
+      noStore(reply);
+      const actor = staffActor(req);
+      const row = await deps.signIn.db
+        .selectFrom('sessions')
+        .select('sso_provider')
+        .where('id', '=', actor.sessionId)
+        .executeTakeFirst();
+      const provider = row?.sso_provider ? registry.get(row.sso_provider) : undefined;
+      return { provider: provider ? { id: provider.id, displayName: provider.settings.displayName } : null };
+    },
+  );
+
+  app.post(
+    '/auth/sso/step-up/start',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Start a step-up by signing in again at the provider that started this session',
+        body: StepUpStartBody,
+        response: { 200: StepUpStartView },
+      },
+    },
+    async (req, reply) => {
+      noStore(reply);
+      const actor = staffActor(req);
+      const started = await startSsoStepUp(deps, req.ctx, signInRequest(req), {
+        userId: actor.id,
+        sessionId: actor.sessionId,
+        returnTo: req.body.returnTo,
+        browserToken: bindingCookie(req),
+      });
+      reply.setCookie(SSO_BINDING_COOKIE, started.browserToken, BINDING);
+      return { url: started.url, expiresAt: started.expiresAt.toISOString() };
     },
   );
 

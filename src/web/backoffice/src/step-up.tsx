@@ -9,6 +9,11 @@
  * await withStepUp(() => api('/api/v1/roles', { method: 'POST', body }));
  * ```
  *
+ * A session that single sign-on started may also confirm at its provider ("Confirm with <provider>"):
+ * the browser leaves for the provider and comes back to this page with `?step_up=done` or
+ * `?step_up_error=<code>`; the call cannot be retried across that page load, so the page tells the
+ * user the outcome and that they do the action again.
+ *
  * Cancelling rejects with {@link StepUpCancelledError} (an ApiError, so the usual error display
  * shows its message). Several calls needing a step-up at once share one prompt. The dialog is a
  * native `<dialog>` opened with showModal(): the page behind is inert, focus stays inside, Escape
@@ -64,6 +69,9 @@ interface Prompt {
 }
 
 let current: Prompt | null = null;
+/** The outcome of a step-up at the single sign-on provider, read from the URL this page loaded with. */
+let returned: { ok: boolean; code: string } | null = null;
+const RETURN_CODES = ['failed', 'expired', 'unavailable', 'wrong_account', 'no_mfa'];
 let inFlight: Promise<StaffSession> | null = null;
 const listeners = new Set<() => void>();
 const subscribe = (l: () => void) => {
@@ -71,10 +79,31 @@ const subscribe = (l: () => void) => {
   return () => listeners.delete(l);
 };
 const snapshot = () => current;
+const returnedSnapshot = () => returned;
 function setPrompt(p: Prompt | null) {
   current = p;
   for (const l of listeners) l();
 }
+function dismissReturned() {
+  returned = null;
+  for (const l of listeners) l();
+}
+
+/** Takes the provider step-up's outcome out of the URL (before the router reads it). */
+function readReturn() {
+  if (typeof window === 'undefined') return;
+  const url = new URL(window.location.href);
+  const ok = url.searchParams.get('step_up') === 'done';
+  const code = url.searchParams.get('step_up_error');
+  if (!ok && code === null) return;
+  returned = ok
+    ? { ok: true, code: '' }
+    : { ok: false, code: RETURN_CODES.includes(code ?? '') ? code! : 'failed' };
+  url.searchParams.delete('step_up');
+  url.searchParams.delete('step_up_error');
+  window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+}
+readReturn();
 
 let hostMounted = false;
 function ensureHost() {
@@ -115,6 +144,10 @@ function askForSecondFactor(cancelledMessage: string): Promise<StaffSession> {
 export function useStepUp(): WithStepUp & { withStepUp: WithStepUp } {
   const { t } = useTranslation('stepup');
   const { signedIn } = useSession();
+  // Back from the provider: the page that asked shows the outcome (mounted once i18n is running).
+  useEffect(() => {
+    if (returned) ensureHost();
+  }, []);
   return useMemo(() => {
     const withStepUp: WithStepUp = async <T,>(call: () => Promise<T>): Promise<T> => {
       try {
@@ -135,13 +168,15 @@ export function useStepUp(): WithStepUp & { withStepUp: WithStepUp } {
 /** The modal prompt; mounted once, on the first step-up. Exported for tests and previews. */
 export function StepUpDialog() {
   const prompt = useSyncExternalStore(subscribe, snapshot);
+  const back = useSyncExternalStore(subscribe, returnedSnapshot);
   const ref = useRef<HTMLDialogElement>(null);
+  const open = prompt !== null || back !== null;
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (prompt && !d.open) d.showModal();
-    if (!prompt && d.open) d.close();
-  }, [prompt]);
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
   return (
     <dialog
       ref={ref}
@@ -149,11 +184,30 @@ export function StepUpDialog() {
       aria-labelledby="stepup-title"
       onCancel={(e) => {
         e.preventDefault();
-        prompt?.cancel();
+        if (prompt) prompt.cancel();
+        else dismissReturned();
       }}
     >
-      {prompt ? <StepUpForm prompt={prompt} /> : null}
+      {prompt ? <StepUpForm prompt={prompt} /> : back ? <ReturnedNotice back={back} /> : null}
     </dialog>
+  );
+}
+
+/** After the round trip to the provider: confirmed (do the action again) or why not. */
+function ReturnedNotice({ back }: { back: { ok: boolean; code: string } }) {
+  const { t } = useTranslation('stepup');
+  return (
+    <div>
+      <h2 id="stepup-title">{back.ok ? t('sso.confirmedTitle') : t('sso.failedTitle')}</h2>
+      {back.ok ? (
+        <Alert kind="info">{t('sso.confirmed')}</Alert>
+      ) : (
+        <Alert kind="error">{t(`sso.errors.${back.code}`)}</Alert>
+      )}
+      <div className="stepup-actions">
+        <Button onClick={dismissReturned}>{t('sso.ok')}</Button>
+      </div>
+    </div>
   );
 }
 
@@ -163,6 +217,8 @@ function StepUpForm({ prompt }: { prompt: Prompt }) {
     list: Factor[];
     mobile: string | null;
     passkey: boolean;
+    /** The single sign-on provider this session can confirm at again, if any. */
+    sso: { id: string; displayName: string } | null;
   } | null>(null);
   const [factor, setFactor] = useState<Factor>('totp');
   const [code, setCode] = useState('');
@@ -175,8 +231,9 @@ function StepUpForm({ prompt }: { prompt: Prompt }) {
     Promise.all([
       api<FactorsAnswer>('/api/v1/auth/factors'),
       api<{ items: unknown[] }>('/api/v1/auth/passkeys'),
+      api<{ provider: { id: string; displayName: string } | null }>('/api/v1/auth/sso/step-up'),
     ])
-      .then(([f, p]) => {
+      .then(([f, p, sso]) => {
         if (!live) return;
         const list: Factor[] = [];
         if (f.totp) list.push('totp');
@@ -186,6 +243,7 @@ function StepUpForm({ prompt }: { prompt: Prompt }) {
           list,
           mobile: f.sms?.mobile ?? null,
           passkey: p.items.length > 0 && passkeysSupported(),
+          sso: sso.provider,
         });
         setFactor(list[0] ?? 'totp');
       })
@@ -226,6 +284,25 @@ function StepUpForm({ prompt }: { prompt: Prompt }) {
     }
   };
 
+  /** Leaves for the provider (a full page load); it sends the browser back to this page. */
+  const stepUpWithSso = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      const url = new URL(window.location.href);
+      url.searchParams.delete('step_up');
+      url.searchParams.delete('step_up_error');
+      const r = await api<{ url: string }>('/api/v1/auth/sso/step-up/start', {
+        method: 'POST',
+        body: { returnTo: `${url.pathname}${url.search}` },
+      });
+      window.location.assign(r.url);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t('unavailable'));
+      setBusy(false);
+    }
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -255,10 +332,28 @@ function StepUpForm({ prompt }: { prompt: Prompt }) {
         error ? null : (
           <p role="status">{t('loading')}</p>
         )
-      ) : factors.list.length === 0 && !factors.passkey ? (
+      ) : factors.list.length === 0 && !factors.passkey && !factors.sso ? (
         <Alert kind="error">{t('noFactor')}</Alert>
       ) : (
         <>
+          {factors.sso ? (
+            <>
+              <p>
+                {t(factors.list.length || factors.passkey ? 'sso.introOr' : 'sso.intro', {
+                  provider: factors.sso.displayName,
+                })}
+              </p>
+              <p>
+                <Button
+                  kind={factors.list.length || factors.passkey ? 'secondary' : 'primary'}
+                  busy={busy}
+                  onClick={() => void stepUpWithSso()}
+                >
+                  {t('sso.confirm', { provider: factors.sso.displayName })}
+                </Button>
+              </p>
+            </>
+          ) : null}
           {factors.passkey ? (
             <p>
               <Button

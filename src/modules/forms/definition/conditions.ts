@@ -4,12 +4,18 @@
  * field a condition reads holds an invalid answer, visibility is unknown, so the engine reports the
  * real error rather than a knock-on "hidden field" or "required" error.
  */
+import {
+  checkConditionTree,
+  checkValueList,
+  evaluateConditionTree,
+} from '../../../platform/definitions/condition-tree.ts';
+import type { Problem } from '../../../platform/definitions/problems.ts';
 import { isCountryCode } from '../../subjects/countries.ts';
 import type { Condition, ConditionValue, Field } from './definition.schema.ts';
 import { FIELD_KEY, LIMITS } from './limits.ts';
 import { isIsoDate } from './text.ts';
 
-export type Problem = { path: string; message: string };
+export type { Problem };
 
 /** Fields visible to a condition: the earlier fields of each scope, innermost first. */
 export type DefinitionScope = {
@@ -19,9 +25,6 @@ export type DefinitionScope = {
   parent: DefinitionScope | undefined;
 };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Checks one condition; appends problems and returns nothing. `path` is the condition's JSON pointer. */
 export function checkCondition(
   cond: unknown,
@@ -30,36 +33,7 @@ export function checkCondition(
   scope: DefinitionScope,
   problems: Problem[],
 ): void {
-  let nodes = 0;
-  const walk = (c: unknown, p: string, depth: number): void => {
-    nodes++;
-    if (nodes > LIMITS.maxConditionNodes) {
-      if (nodes === LIMITS.maxConditionNodes + 1)
-        problems.push({ path, message: `condition has more than ${LIMITS.maxConditionNodes} parts` });
-      return;
-    }
-    if (depth > LIMITS.maxConditionDepth) {
-      problems.push({ path: p, message: `conditions nest at most ${LIMITS.maxConditionDepth} levels` });
-      return;
-    }
-    if (!isPlainObject(c)) {
-      problems.push({ path: p, message: 'must be a condition object' });
-      return;
-    }
-    const keys = Object.keys(c).sort().join(',');
-    if (keys === 'all' || keys === 'any') {
-      const list = c[keys];
-      if (!Array.isArray(list) || list.length === 0) {
-        problems.push({ path: `${p}/${keys}`, message: 'must be a non-empty list of conditions' });
-        return;
-      }
-      list.forEach((sub, i) => walk(sub, `${p}/${keys}/${i}`, depth + 1));
-      return;
-    }
-    if (keys === 'not') {
-      walk(c.not, `${p}/not`, depth + 1);
-      return;
-    }
+  checkConditionTree(cond, path, LIMITS, problems, (c, p, keys) => {
     if (keys === 'equals,field' || keys === 'field,in' || keys === 'field,notEmpty') {
       const target = resolveField(c.field, `${p}/field`, ownKey, scope, problems);
       if (!target) return;
@@ -72,13 +46,7 @@ export function checkCondition(
         return;
       }
       const list = c.in;
-      if (!Array.isArray(list) || list.length === 0 || list.length > LIMITS.maxConditionValues) {
-        problems.push({
-          path: `${p}/in`,
-          message: `must be a list of 1 to ${LIMITS.maxConditionValues} values`,
-        });
-        return;
-      }
+      if (!checkValueList(list, `${p}/in`, LIMITS.maxConditionValues, problems)) return;
       list.forEach((v, i) => checkComparable(target, v, `${p}/in/${i}`, problems));
       return;
     }
@@ -87,8 +55,7 @@ export function checkCondition(
       message:
         'must be one of {field, equals}, {field, in}, {field, notEmpty: true}, {all: [...]}, {any: [...]}, {not: ...}',
     });
-  };
-  walk(cond, path, 1);
+  });
 }
 
 function resolveField(
@@ -157,36 +124,17 @@ export type AnswerScope = { known: Map<string, Known>; parent: AnswerScope | und
 
 /** Three-valued: true, false, or undefined when it depends on an invalid answer. */
 export function evaluateCondition(cond: Condition, scope: AnswerScope): boolean | undefined {
-  if ('all' in cond) {
-    let result: boolean | undefined = true;
-    for (const c of cond.all) {
-      const r = evaluateCondition(c, scope);
-      if (r === false) return false;
-      if (r === undefined) result = undefined;
-    }
-    return result;
-  }
-  if ('any' in cond) {
-    let result: boolean | undefined = false;
-    for (const c of cond.any) {
-      const r = evaluateCondition(c, scope);
-      if (r === true) return true;
-      if (r === undefined) result = undefined;
-    }
-    return result;
-  }
-  if ('not' in cond) {
-    const r = evaluateCondition(cond.not, scope);
-    return r === undefined ? undefined : !r;
-  }
-  const known = lookup(cond.field, scope);
-  if (known.state === 'unknown') return undefined;
-  if (known.state === 'absent') return false;
-  const v = known.value;
-  if ('notEmpty' in cond) return true; // present answers are never empty: empty ones are 'absent'
-  const wanted: ConditionValue[] = 'equals' in cond ? [cond.equals] : cond.in;
-  if (Array.isArray(v)) return v.some((item) => wanted.includes(item as ConditionValue));
-  return wanted.includes(v as ConditionValue);
+  const r = evaluateConditionTree(cond, (leaf) => {
+    const known = lookup(leaf.field, scope);
+    if (known.state === 'unknown') return null;
+    if (known.state === 'absent') return false;
+    const v = known.value;
+    if ('notEmpty' in leaf) return true; // present answers are never empty: empty ones are 'absent'
+    const wanted: ConditionValue[] = 'equals' in leaf ? [leaf.equals] : leaf.in;
+    if (Array.isArray(v)) return v.some((item) => wanted.includes(item as ConditionValue));
+    return wanted.includes(v as ConditionValue);
+  });
+  return r ?? undefined;
 }
 
 function lookup(key: string, scope: AnswerScope): Known {

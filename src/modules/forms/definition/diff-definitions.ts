@@ -4,6 +4,7 @@
  * field order. Meant for definitions that passed validateDefinition; anything else is compared as far
  * as it can be, without throwing.
  */
+import { stableJson } from '../../../platform/definitions/stable-json.ts';
 import type { Field, FormDefinition } from './definition.schema.ts';
 
 export type FieldSummary = { path: string; kind: string; label: string };
@@ -77,17 +78,4 @@ function compareFields(a: Field, b: Field): PropertyChange[] {
     if (stableJson(before) !== stableJson(after)) changes.push({ property, before, after });
   }
   return changes;
-}
-
-/** JSON with sorted keys, so that property order does not count as a change. */
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (typeof v === 'object' && v !== null) {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return v === undefined ? 'undefined' : JSON.stringify(v);
 }

@@ -9,10 +9,11 @@
  * `hidden_field` rather than dropped: dropping would silently lose what the client typed, and a
  * client that sends answers for questions it was never shown is either out of date or probing.
  */
+import { measureJson } from '../../../platform/definitions/json-size.ts';
+import { pointerSegment } from '../../../platform/definitions/problems.ts';
 import { isCountryCode } from '../../subjects/countries.ts';
 import { evaluateCondition, type AnswerScope, type Known } from './conditions.ts';
 import type { Field, FormDefinition } from './definition.schema.ts';
-import { measureJson } from './json-size.ts';
 import { LIMITS } from './limits.ts';
 import { charLength, checkFormat, isIsoDate, normaliseText } from './text.ts';
 import { validateDefinition } from './validate-definition.ts';
@@ -64,9 +65,6 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 };
-
-/** RFC 6901 escaping of one pointer segment. */
-const segment = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
  * Validates `answers` against `def`. Throws only for a programming error in `options` (unknown mode,
@@ -144,7 +142,7 @@ function checkScope(
   const defined = new Set(fields.map((f) => f.key));
   for (const k of Object.keys(obj)) {
     if (!defined.has(k))
-      report(ctx, `${base}/${segment(k)}`, 'unknown_field', 'This is not a question of the form.');
+      report(ctx, `${base}/${pointerSegment(k)}`, 'unknown_field', 'This is not a question of the form.');
   }
 
   for (const field of fields) {

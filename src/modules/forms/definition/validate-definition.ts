@@ -3,8 +3,9 @@
  * one field at a time), keys, bounds, options, conditions, group nesting and overall size. Returns
  * problems as {path, message} with JSON-pointer paths; an empty list means the definition is usable.
  */
-import type { ValidateFunction } from 'ajv';
-import { createAjv, describeAjvErrors } from '../../../platform/validation.ts';
+import { checkJsonSize, collectProblems, isPlainObject } from '../../../platform/definitions/problems.ts';
+import { checkObjectShape, kindShapes } from '../../../platform/definitions/shapes.ts';
+import { createAjv } from '../../../platform/validation.ts';
 import { checkCondition, type DefinitionScope, type Problem } from './conditions.ts';
 import {
   FIELD_KINDS,
@@ -12,10 +13,8 @@ import {
   FormDefinitionShape,
   TEXT_FORMATS,
   type Field,
-  type FieldKind,
   type FormDefinition,
 } from './definition.schema.ts';
-import { measureJson } from './json-size.ts';
 import { FIELD_KEY, FORM_KEY, LIMITS, RESERVED_KEYS } from './limits.ts';
 import { isIsoDate, normaliseText } from './text.ts';
 
@@ -23,28 +22,11 @@ export type { Problem } from './conditions.ts';
 
 const ajv = createAjv();
 const definitionShape = ajv.compile(FormDefinitionShape);
-const fieldShapes = Object.fromEntries(
-  FIELD_KINDS.map((kind) => [kind, ajv.compile(FIELD_SCHEMAS[kind])]),
-) as Record<FieldKind, ValidateFunction>;
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const checkFieldShape = kindShapes(ajv, FIELD_KINDS, FIELD_SCHEMAS);
 
 /** Returns the problems of a definition; empty when it is valid. Never throws. */
 export function validateDefinition(def: unknown): Problem[] {
-  const problems: Problem[] = [];
-  try {
-    check(def, problems);
-  } catch {
-    // Only reachable with values no JSON parser produces (proxies, throwing getters).
-    problems.push({ path: '/', message: 'definition could not be read' });
-  }
-  if (problems.length > LIMITS.maxErrors) {
-    const more = problems.length - LIMITS.maxErrors;
-    problems.length = LIMITS.maxErrors;
-    problems.push({ path: '/', message: `${more} more problems not listed` });
-  }
-  return problems;
+  return collectProblems('definition', (problems) => check(def, problems), LIMITS.maxErrors);
 }
 
 /** Narrows an unknown value to a FormDefinition, or returns its problems. */
@@ -56,25 +38,8 @@ export function parseDefinition(
 }
 
 function check(def: unknown, problems: Problem[]): void {
-  const size = measureJson(def, LIMITS.maxDefinitionBytes, 64);
-  if (!size.ok) {
-    problems.push({
-      path: '/',
-      message:
-        size.reason === 'too_large'
-          ? `definition is larger than ${LIMITS.maxDefinitionBytes} bytes`
-          : 'definition is nested too deeply',
-    });
-    return;
-  }
-  if (!isPlainObject(def)) {
-    problems.push({ path: '/', message: 'must be an object' });
-    return;
-  }
-  if (!definitionShape(def)) {
-    problems.push(...describeAjvErrors(definitionShape.errors));
-    return;
-  }
+  if (!checkJsonSize(def, 'definition', LIMITS.maxDefinitionBytes, 64, problems)) return;
+  if (!checkObjectShape(def, definitionShape, problems)) return;
   if (!FORM_KEY.test(def.key as string))
     problems.push({
       path: '/key',
@@ -117,16 +82,7 @@ function walkFields(
       });
       continue;
     }
-    const kind = f.kind;
-    if (typeof kind !== 'string' || !(FIELD_KINDS as readonly string[]).includes(kind)) {
-      problems.push({ path: `${p}/kind`, message: `must be one of: ${FIELD_KINDS.join(', ')}` });
-      continue;
-    }
-    const shape = fieldShapes[kind as FieldKind];
-    if (!shape(f)) {
-      problems.push(...describeAjvErrors(shape.errors, p));
-      continue;
-    }
+    if (!checkFieldShape(f, p, problems)) continue;
     const field = f as Field;
     const key = field.key;
     if (!FIELD_KEY.test(key) || RESERVED_KEYS.has(key)) {

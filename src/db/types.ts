@@ -716,6 +716,25 @@ export interface FormVersionsTable {
   published_by: string | null;
 }
 
+export type ProgrammeConfigurationState = 'draft' | 'published';
+/** A programme's configuration version; at most one draft per programme, published rows are frozen. */
+export interface ProgrammeConfigurationsTable {
+  id: string;
+  programme_id: string;
+  version: number;
+  state: ProgrammeConfigurationState;
+  /** { riskModel, requirements, reviewPolicy }, each accepted by its engine. */
+  content: Json<unknown>;
+  /** SHA-256 of the canonical JSON of `content`. */
+  content_hash: Bytes;
+  note: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: Timestamp;
+  published_at: Timestamp | null;
+  published_by: string | null;
+}
+
 export type FormAssignmentStatus = 'open' | 'submitted' | 'cancelled';
 /** A form given to an application; application_id, form_id, status and submitted_at are a contract. */
 export interface FormAssignmentsTable {
@@ -856,6 +875,7 @@ export interface DB {
   form_assignments: FormAssignmentsTable;
   form_drafts: FormDraftsTable;
   form_submissions: FormSubmissionsTable;
+  programme_configurations: ProgrammeConfigurationsTable;
   client_invitations: ClientInvitationsTable;
   auth_principals: AuthPrincipalsTable;
   client_organisations: ClientOrganisationsTable;

@@ -148,6 +148,37 @@ const ROUTES: Record<string, Entry> = {
     scope: 'application',
     body: { organisationId: null },
   },
+  'GET /api/v1/programmes/:id/configuration': { scope: 'programme' },
+  'GET /api/v1/programmes/:id/configuration/versions': { scope: 'programme' },
+  // :version must be a number: the sample id is refused before the handler (404 tested in the routes).
+  'GET /api/v1/programmes/:id/configuration/versions/:version': { scope: 'none' },
+  'GET /api/v1/programmes/:id/configuration/draft': { scope: 'programme' },
+  'PUT /api/v1/programmes/:id/configuration/draft': {
+    scope: 'programme',
+    body: { content: { riskModel: {}, requirements: {}, reviewPolicy: {} } },
+  },
+  'DELETE /api/v1/programmes/:id/configuration/draft': { scope: 'programme' },
+  'POST /api/v1/programmes/:id/configuration/publish': {
+    scope: 'programme',
+    body: { expectedHash: '0'.repeat(64) },
+  },
+  'GET /api/v1/programmes/:id/configuration/diff': { scope: 'programme' },
+  'GET /api/v1/programmes/:id/configuration/export': { scope: 'programme' },
+  'POST /api/v1/programmes/:id/configuration/import': {
+    scope: 'programme',
+    body: {
+      document: {
+        format: 'dossier.programme-configuration',
+        formatVersion: 1,
+        programme: { name: 'Matrix' },
+        version: null,
+        source: 'default',
+        exportedAt: '2026-01-01T00:00:00.000Z',
+        contentHash: '0'.repeat(64),
+        content: { riskModel: {}, requirements: {}, reviewPolicy: {} },
+      },
+    },
+  },
   'GET /api/v1/programmes/:id/forms': { scope: 'programme' },
   'POST /api/v1/programmes/:id/forms': {
     scope: 'programme',

@@ -542,6 +542,31 @@ export type AuditEvent =
       'screening.run',
       { runId: string; subjectId: string | null; hits: number; snapshots: string[]; threshold: number }
     >
+  /**
+   * Programme configuration versions (target 'programme'): version numbers and content hashes
+   * (hex SHA-256 of the canonical content), never the content itself.
+   */
+  | Ev<
+      'programme.configuration_draft_saved',
+      { configurationId: string; version: number; contentHash: string; replaced: boolean }
+    >
+  | Ev<
+      'programme.configuration_draft_discarded',
+      { configurationId: string; version: number; contentHash: string }
+    >
+  | Ev<'programme.configuration_published', { configurationId: string; version: number; contentHash: string }>
+  | Ev<
+      'programme.configuration_imported',
+      {
+        configurationId: string;
+        version: number;
+        contentHash: string;
+        sourceProgramme: string;
+        sourceVersion: number | null;
+        replaced: boolean;
+      }
+    >
+  | Ev<'programme.configuration_exported', { version: number | null; contentHash: string; source: string }>
   /** Forms (target 'form'): definitions and their versions; keys and counts, never field labels. */
   | Ev<'form.created', { programmeId: string; key: string; versionId: string; fields: number }>
   | Ev<'form.draft_updated', { versionId: string; version: number; fields: number; started: boolean }>

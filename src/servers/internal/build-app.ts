@@ -27,6 +27,7 @@ import { directoryRoutes } from './routes/directory.routes.ts';
 import { clientsRoutes } from './routes/clients.routes.ts';
 import { sessionCookie } from './session-cookie.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { programmeConfigRoutes } from './routes/programme-config.routes.ts';
 import { programmesRoutes } from './routes/programmes.routes.ts';
 import { rolesRoutes } from './routes/roles.routes.ts';
 import { separationOfDutiesRoutes } from './routes/separation-of-duties.routes.ts';
@@ -144,6 +145,7 @@ export async function buildInternalApp(
       await api.register(auditRoutes);
       await api.register(auditExportRoutes);
       await api.register(programmesRoutes);
+      await api.register(programmeConfigRoutes);
       await api.register(subjectsRoutes);
       await api.register(applicationsRoutes);
       await api.register(dashboardRoutes);

@@ -101,12 +101,6 @@ export async function signInWithPassword(
 
   // A directory user (or, with a directory configured, a name unknown here) is checked by a bind
   // instead of the local hash, behind the same guard (src/modules/auth/directory/directory-sign-in.ts).
-  // With a directory configured, the same argon2 work runs beside the directory check, so that a
-  // name checked by the directory (known there or not) costs what a local user's password costs.
-  const equalise =
-    deps.directory && realm.realm === 'staff'
-      ? deps.hasher.verifyPassword(null, input.password).catch(() => false)
-      : null;
   const directory =
     deps.directory && realm.realm === 'staff'
       ? await checkDirectoryPassword({ db: deps.db, directory: deps.directory }, ctx, {
@@ -118,7 +112,11 @@ export async function signInWithPassword(
           attempt,
         })
       : null;
-  if (directory && directory.kind !== 'local') await equalise;
+  // A name the directory checked (known there or not) does the argon2 work a local user's password
+  // costs, so the answer's timing does not tell local users from the others. Local users (checked
+  // below) hash once.
+  if (directory && directory.kind !== 'local')
+    await deps.hasher.verifyPassword(null, input.password).catch(() => false);
   if (directory?.kind === 'failed') return fail(directory.reason, directory.userId);
   if (directory?.kind === 'ok') user = directory.user;
 
